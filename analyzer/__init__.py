@@ -1,0 +1,3 @@
+"""Offline git analyzer: rates commits with path rules and writes Chinese daily reports."""
+
+__version__ = "0.1.0"

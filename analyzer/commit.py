@@ -1,0 +1,96 @@
+"""Commits and file changes as read from git, before any analysis."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+SUBMODULE_MODE = "160000"
+SYMLINK_MODE = "120000"
+NULL_MODE = "000000"
+
+
+@dataclass(slots=True)
+class FileChange:
+    """One file touched by a commit, from git's `--raw` and `--numstat` records."""
+
+    path: str
+    """Repository-relative path after the change (the new name of a rename)."""
+    status: str
+    """git's status letter: A, M, D, R, C, T (type change) or U."""
+    old_path: str | None = None
+    """Path before a rename or copy; None otherwise."""
+    added: int = 0
+    """Lines added; 0 for binary files."""
+    removed: int = 0
+    """Lines removed; 0 for binary files."""
+    binary: bool = False
+    """True when git reports the file as binary (numstat `-`)."""
+    old_mode: str = NULL_MODE
+    """Octal mode before the change, `000000` for an added file."""
+    new_mode: str = NULL_MODE
+    """Octal mode after the change, `000000` for a deleted file."""
+    similarity: int | None = None
+    """Rename or copy similarity in percent; None for other statuses."""
+    added_lines: list[str] = field(default_factory=list)
+    """Text of the added lines, without the leading `+`."""
+    removed_lines: list[str] = field(default_factory=list)
+    """Text of the removed lines, without the leading `-`."""
+    patch: str = ""
+    """This file's block of the unified diff, starting at `diff --git`."""
+
+    @property
+    def is_submodule(self) -> bool:
+        return SUBMODULE_MODE in (self.old_mode, self.new_mode)
+
+    @property
+    def is_symlink(self) -> bool:
+        return SYMLINK_MODE in (self.old_mode, self.new_mode)
+
+    @property
+    def mode_changed(self) -> bool:
+        return NULL_MODE not in (self.old_mode, self.new_mode) and self.old_mode != self.new_mode
+
+    def drop_content(self) -> None:
+        """Forget line text and patch once analysis no longer needs them, to keep memory flat."""
+        self.added_lines = []
+        self.removed_lines = []
+        self.patch = ""
+
+
+@dataclass(slots=True)
+class Commit:
+    """One commit with its change against the first parent (the root: against nothing)."""
+
+    sha: str
+    """Full 40-character object id."""
+    parents: tuple[str, ...]
+    """Parent ids, first parent first."""
+    author_name: str
+    author_email: str
+    author_time: datetime
+    """Author date, timezone-aware in the author's own offset."""
+    committer_time: datetime
+    """Committer date, timezone-aware; windows and report times use it."""
+    subject: str
+    """First paragraph of the message, lines joined by spaces (git's `%s`)."""
+    body: str
+    """The message after the subject paragraph, stripped."""
+    files: list[FileChange] = field(default_factory=list)
+
+    @property
+    def short_sha(self) -> str:
+        return self.sha[:7]
+
+    @property
+    def is_merge(self) -> bool:
+        return len(self.parents) > 1
+
+    @property
+    def is_root(self) -> bool:
+        return not self.parents
+
+    def drop_content(self) -> None:
+        """Forget line text and patches of every file (see `FileChange.drop_content`)."""
+        for change in self.files:
+            change.drop_content()

@@ -1,0 +1,1 @@
+"""The model stage: a local GGUF model rewrites prose sections, validated, cached."""

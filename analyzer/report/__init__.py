@@ -1,0 +1,1 @@
+"""Report stage: the analysis as Markdown, JSON and a terminal view."""
