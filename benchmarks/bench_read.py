@@ -1,0 +1,374 @@
+"""Benchmark: `analyzer report --no-llm` against `git log -p` over the same commits.
+
+Both sides run as subprocesses, alternating, `--repeat` times each; the table
+shows medians. The analyzer's time is given as a ratio to `git log -p` measured
+in the same run, so the figure says how much reading, rating and writing cost
+on top of git producing the diffs, whatever the machine.
+
+Peak memory comes from two sources. `wait4` returns the kernel's maximum RSS
+of the analyzer process (or of its `git log` child, when that is larger),
+without sampling. A sampler also adds up the RSS of the process and all its
+descendants every 50 ms, which shows the Python process and git together.
+
+Without `--repo` the benchmark builds synthetic histories of 1k, 10k and 50k
+commits under /tmp/bench-synth (reused on later runs) and reads each whole,
+to show how time and memory grow with the range.
+
+    python benchmarks/bench_read.py                      # synthetic 1k, 10k, 50k
+    python benchmarks/bench_read.py --sizes 1000,10000   # skip the 50k history
+    python benchmarks/bench_read.py --repo /path/to/clone --since 2025-01-01
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from dataclasses import asdict, dataclass, field
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from benchmarks.synth import SynthSpec, ensure_history  # noqa: E402
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+RESULTS_DIR = PROJECT_ROOT / "benchmarks" / "results"
+SYNTH_ROOT = Path("/tmp/bench-synth")
+DEFAULT_SIZES = (1000, 10000, 50000)
+SAMPLE_SECONDS = 0.05
+PAGE_SIZE = os.sysconf("SC_PAGE_SIZE")
+
+
+@dataclass(frozen=True, slots=True)
+class Target:
+    """One repository and the commits to read from it."""
+
+    label: str
+    repository: Path
+    since: str | None = None
+    """Inclusive first day, YYYY-MM-DD."""
+    until: str | None = None
+    """Exclusive last day, YYYY-MM-DD."""
+    revision_range: str | None = None
+    """A git revision range such as `v2.47.0..v2.48.0`, used instead of days."""
+    first_parent: bool = True
+
+
+@dataclass(slots=True)
+class Run:
+    """One timed subprocess."""
+
+    seconds: float
+    cpu_seconds: float
+    peak_rss_mb: float
+    """Kernel maximum RSS from wait4: the largest single process of the tree that was waited for."""
+    peak_tree_rss_mb: float
+    """Largest sampled sum of RSS over the process and its descendants."""
+    returncode: int
+
+
+@dataclass(slots=True)
+class Result:
+    """The measurements of one target."""
+
+    target: dict
+    commits: int
+    git_command: list[str]
+    analyzer_command: list[str]
+    git_runs: list[Run] = field(default_factory=list)
+    analyzer_runs: list[Run] = field(default_factory=list)
+
+    def median(self, runs: list[Run], name: str) -> float:
+        return statistics.median(getattr(run, name) for run in runs)
+
+    def summary(self) -> dict:
+        git_seconds = self.median(self.git_runs, "seconds")
+        analyzer_seconds = self.median(self.analyzer_runs, "seconds")
+        return {
+            "label": self.target["label"],
+            "commits": self.commits,
+            "git_seconds": round(git_seconds, 3),
+            "analyzer_seconds": round(analyzer_seconds, 3),
+            "ratio": round(analyzer_seconds / git_seconds, 2) if git_seconds else None,
+            "commits_per_second": round(self.commits / analyzer_seconds, 1) if analyzer_seconds else None,
+            "analyzer_cpu_seconds": round(self.median(self.analyzer_runs, "cpu_seconds"), 3),
+            "peak_rss_mb": round(max(run.peak_rss_mb for run in self.analyzer_runs), 1),
+            "peak_tree_rss_mb": round(max(run.peak_tree_rss_mb for run in self.analyzer_runs), 1),
+            "git_peak_rss_mb": round(max(run.peak_rss_mb for run in self.git_runs), 1),
+        }
+
+
+# Measuring ------------------------------------------------------------------
+
+
+def process_table() -> dict[int, tuple[int, int]]:
+    """Map every pid to (parent pid, resident pages), read from /proc/*/stat."""
+    table: dict[int, tuple[int, int]] = {}
+    for entry in os.scandir("/proc"):
+        if not entry.name.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry.name}/stat", "rb") as handle:
+                raw = handle.read()
+        except OSError:
+            continue
+
+        # The command name may contain spaces and parentheses, so split after its last ')'.
+        fields = raw[raw.rfind(b")") + 2:].split()
+        table[int(entry.name)] = (int(fields[1]), int(fields[21]))
+    return table
+
+
+def tree_rss_bytes(root: int) -> int:
+    """Sum the RSS of `root` and all its descendants."""
+    table = process_table()
+    children: dict[int, list[int]] = {}
+    for pid, (parent, _) in table.items():
+        children.setdefault(parent, []).append(pid)
+
+    total = 0
+    pending = [root]
+    while pending:
+        pid = pending.pop()
+        if pid in table:
+            total += table[pid][1] * PAGE_SIZE
+        pending.extend(children.get(pid, ()))
+    return total
+
+
+def timed_run(command: list[str], env: dict[str, str] | None = None, cwd: Path | None = None) -> Run:
+    """Run `command` with output discarded and return its wall time, CPU time and peak memory."""
+    peak_tree = 0
+    done = threading.Event()
+
+    started = time.perf_counter()
+    process = subprocess.Popen(
+        command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env, cwd=cwd
+    )
+
+    def sample() -> None:
+        nonlocal peak_tree
+        while not done.is_set():
+            peak_tree = max(peak_tree, tree_rss_bytes(process.pid))
+            done.wait(SAMPLE_SECONDS)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+
+    # Read stderr in a thread so a chatty process never blocks on a full pipe.
+    errors: list[bytes] = []
+    reader = threading.Thread(target=lambda: errors.append(process.stderr.read()), daemon=True)  # type: ignore[union-attr]
+    reader.start()
+
+    # wait4 reports this child's own resource use, unlike RUSAGE_CHILDREN which mixes all children.
+    _, status, usage = os.wait4(process.pid, 0)
+    seconds = time.perf_counter() - started
+    done.set()
+    sampler.join()
+    reader.join()
+    process.returncode = os.waitstatus_to_exitcode(status)
+
+    if process.returncode != 0:
+        message = b"".join(errors).decode("utf-8", "replace").strip()
+        raise RuntimeError(f"{command[:4]}... exited with {process.returncode}: {message[-2000:]}")
+
+    # Linux reports ru_maxrss in kilobytes.
+    return Run(
+        seconds=seconds,
+        cpu_seconds=usage.ru_utime + usage.ru_stime,
+        peak_rss_mb=usage.ru_maxrss / 1024,
+        peak_tree_rss_mb=peak_tree / 2**20,
+        returncode=process.returncode,
+    )
+
+
+# Commands -------------------------------------------------------------------
+
+
+def git_window_arguments(target: Target) -> list[str]:
+    """Revision and date arguments shared by the git baseline and the commit count."""
+    arguments = []
+    if target.first_parent:
+        arguments.append("--first-parent")
+    if target.since:
+        arguments.append(f"--since={target.since}T00:00:00+00:00")
+    if target.until:
+        arguments.append(f"--until={target.until}T00:00:00+00:00")
+    arguments.append(target.revision_range or "HEAD")
+    return arguments
+
+
+def git_command(target: Target) -> list[str]:
+    # -M matches the reader's rename detection; --first-parent also makes git diff merges against
+    # their first parent (git 2.31 and later), as the analyzer does.
+    return ["git", "-C", str(target.repository), "log", "-p", "-M", *git_window_arguments(target)]
+
+
+def count_commits(target: Target) -> int:
+    completed = subprocess.run(
+        ["git", "-C", str(target.repository), "rev-list", "--count", *git_window_arguments(target)],
+        check=True, capture_output=True, text=True,
+    )
+    return int(completed.stdout)
+
+
+def analyzer_command(target: Target, output: Path, python: str) -> list[str]:
+    command = [python, "-m", "analyzer", "report", "--no-llm", "--all-commits", "--repo", str(target.repository)]
+    if target.revision_range:
+        command += ["--range", target.revision_range]
+    if target.since:
+        command += ["--since", target.since]
+    if target.until:
+        command += ["--until", target.until]
+    command += ["--tz", "UTC", "--output", str(output)]
+    return command
+
+
+# Targets --------------------------------------------------------------------
+
+
+def synthetic_targets(sizes: list[int], seed: int) -> list[Target]:
+    targets = []
+    for size in sizes:
+        path = SYNTH_ROOT / f"{size}-s{seed}"
+        started = time.perf_counter()
+        manifest = ensure_history(path, SynthSpec(commits=size, seed=seed))
+        print(f"history {path}: {manifest['commits']} commits (ready in {time.perf_counter() - started:.1f} s)", file=sys.stderr)
+
+        # The whole history: from the first commit's day to the day after the last.
+        first = datetime.fromisoformat(manifest["first_time"]).astimezone(timezone.utc).date()
+        last = datetime.fromisoformat(manifest["last_time"]).astimezone(timezone.utc).date()
+        targets.append(Target(f"synthetic {size}", path, first.isoformat(), (last + timedelta(days=1)).isoformat()))
+    return targets
+
+
+def machine_info() -> dict:
+    cpu = ""
+    with open("/proc/cpuinfo") as handle:
+        for line in handle:
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    git_version = subprocess.run(["git", "--version"], capture_output=True, text=True).stdout.strip()
+    with open("/proc/loadavg") as handle:
+        load = handle.read().split()[:3]
+    return {
+        "nproc": os.cpu_count(),
+        "cpu": cpu,
+        "python": platform.python_version(),
+        "git": git_version,
+        "kernel": platform.release(),
+        "load_average": load,
+    }
+
+
+# Running --------------------------------------------------------------------
+
+
+def measure(target: Target, repeat: int, python: str) -> Result:
+    commits = count_commits(target)
+    work = Path(tempfile.mkdtemp(prefix="bench-read-"))
+    try:
+        output = work / "report.md"
+        result = Result(asdict(target) | {"repository": str(target.repository)}, commits,
+                        git_command(target), analyzer_command(target, output, python))
+
+        # A fresh cache folder per run, so no run reuses results of the one before.
+        def analyzer_env(index: int) -> dict[str, str]:
+            return os.environ | {"XDG_CACHE_HOME": str(work / f"cache-{index}")}
+
+        # One untimed run of each warms the page cache; then the two alternate so that load
+        # from other processes on the machine falls on both sides alike.
+        timed_run(result.git_command)
+        timed_run(result.analyzer_command, analyzer_env(-1), PROJECT_ROOT)
+        for index in range(repeat):
+            result.git_runs.append(timed_run(result.git_command))
+            result.analyzer_runs.append(timed_run(result.analyzer_command, analyzer_env(index), PROJECT_ROOT))
+            print(
+                f"  {target.label} run {index + 1}/{repeat}: git {result.git_runs[-1].seconds:.2f} s, "
+                f"analyzer {result.analyzer_runs[-1].seconds:.2f} s",
+                file=sys.stderr,
+            )
+        return result
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def print_table(summaries: list[dict]) -> None:
+    print("| range | commits | git log -p (s) | analyzer (s) | ratio | commits/s | analyzer CPU (s) | peak RSS (MB) | peak RSS with git (MB) |")
+    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
+    for row in summaries:
+        print(
+            f"| {row['label']} | {row['commits']} | {row['git_seconds']:.2f} | {row['analyzer_seconds']:.2f} "
+            f"| {row['ratio']:.2f} | {row['commits_per_second']:.0f} | {row['analyzer_cpu_seconds']:.2f} "
+            f"| {row['peak_rss_mb']:.0f} | {row['peak_tree_rss_mb']:.0f} |"
+        )
+
+
+def parse_arguments(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description="Time analyzer report --no-llm against git log -p.")
+    parser.add_argument("--repo", type=Path, help="a local clone; without it, synthetic histories are used")
+    parser.add_argument("--since", help="first day to read, YYYY-MM-DD (with --repo)")
+    parser.add_argument("--until", help="day after the last day to read, YYYY-MM-DD (with --repo)")
+    parser.add_argument("--range", dest="revision_range", help="revision range A..B instead of days (with --repo)")
+    parser.add_argument("--all-parents", action="store_true",
+                        help="read commits of merged branches too, not only the first-parent line")
+    parser.add_argument("--sizes", default=",".join(map(str, DEFAULT_SIZES)),
+                        help="synthetic history sizes in commits, comma-separated")
+    parser.add_argument("--seed", type=int, default=1, help="seed of the synthetic histories")
+    parser.add_argument("--repeat", type=int, default=3, help="timed runs of each side; the table shows medians")
+    parser.add_argument("--python", default=sys.executable, help="Python that runs the analyzer")
+    parser.add_argument("--label", help="name of the --repo row in the table")
+    return parser.parse_args(argv)
+
+
+def main(argv: list[str] | None = None) -> int:
+    arguments = parse_arguments(argv)
+    if arguments.repeat < 1:
+        raise SystemExit("--repeat must be at least 1")
+
+    if arguments.repo is not None:
+        label = arguments.label or arguments.repo.resolve().name
+        if arguments.since or arguments.until:
+            label += f" {arguments.since or ''}..{arguments.until or ''}"
+        elif arguments.revision_range:
+            label += f" {arguments.revision_range}"
+        targets = [Target(label, arguments.repo.resolve(), arguments.since, arguments.until,
+                          arguments.revision_range, not arguments.all_parents)]
+    else:
+        sizes = [int(size) for size in arguments.sizes.split(",") if size]
+        targets = [
+            Target(t.label, t.repository, t.since, t.until, None, not arguments.all_parents)
+            for t in synthetic_targets(sizes, arguments.seed)
+        ]
+
+    results = [measure(target, arguments.repeat, arguments.python) for target in targets]
+    summaries = [result.summary() for result in results]
+    print_table(summaries)
+
+    RESULTS_DIR.mkdir(parents=True, exist_ok=True)
+    stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+    path = RESULTS_DIR / f"read-{stamp}.json"
+    document = {
+        "date": stamp,
+        "machine": machine_info(),
+        "repeat": arguments.repeat,
+        "summaries": summaries,
+        "results": [asdict(result) for result in results],
+    }
+    path.write_text(json.dumps(document, indent=2, ensure_ascii=False) + "\n")
+    print(f"results: {path}", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
