@@ -7,8 +7,10 @@ on top of git producing the diffs, whatever the machine.
 
 Peak memory comes from two sources. `wait4` returns the kernel's maximum RSS
 of the analyzer process (or of its `git log` child, when that is larger),
-without sampling. A sampler also adds up the RSS of the process and all its
-descendants every 50 ms, which shows the Python process and git together.
+without sampling. A sampler reads /proc every 50 ms for the RSS of the Python
+process alone and for the sum over it and its descendants. git's RSS is
+mostly its memory-mapped pack files, so the Python figure is the one that
+grows with what the analyzer keeps.
 
 Without `--repo` the benchmark builds synthetic histories of 1k, 10k and 50k
 commits under /tmp/bench-synth (reused on later runs) and reads each whole,
@@ -35,9 +37,12 @@ import time
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from analyzer.log import GIT_CONFIG, LOG_OPTIONS, log_arguments  # noqa: E402
+from analyzer.window import Selection, resolve_selection  # noqa: E402
 from benchmarks.synth import SynthSpec, ensure_history  # noqa: E402
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -55,12 +60,13 @@ class Target:
     label: str
     repository: Path
     since: str | None = None
-    """Inclusive first day, YYYY-MM-DD."""
+    """First day read, YYYY-MM-DD, as `analyzer report --since` takes it."""
     until: str | None = None
-    """Exclusive last day, YYYY-MM-DD."""
+    """Last day read (included), YYYY-MM-DD, as `analyzer report --until` takes it."""
     revision_range: str | None = None
     """A git revision range such as `v2.47.0..v2.48.0`, used instead of days."""
     first_parent: bool = True
+    timezone: str = "UTC"
 
 
 @dataclass(slots=True)
@@ -73,6 +79,8 @@ class Run:
     """Kernel maximum RSS from wait4: the largest single process of the tree that was waited for."""
     peak_tree_rss_mb: float
     """Largest sampled sum of RSS over the process and its descendants."""
+    peak_own_rss_mb: float
+    """Largest sampled RSS of the process itself, without its children (for the analyzer: Python alone)."""
     returncode: int
 
 
@@ -83,8 +91,10 @@ class Result:
     target: dict
     commits: int
     git_command: list[str]
+    reader_git_command: list[str]
     analyzer_command: list[str]
     git_runs: list[Run] = field(default_factory=list)
+    reader_git_runs: list[Run] = field(default_factory=list)
     analyzer_runs: list[Run] = field(default_factory=list)
 
     def median(self, runs: list[Run], name: str) -> float:
@@ -92,17 +102,20 @@ class Result:
 
     def summary(self) -> dict:
         git_seconds = self.median(self.git_runs, "seconds")
+        reader_git_seconds = self.median(self.reader_git_runs, "seconds")
         analyzer_seconds = self.median(self.analyzer_runs, "seconds")
         return {
             "label": self.target["label"],
             "commits": self.commits,
             "git_seconds": round(git_seconds, 3),
+            "reader_git_seconds": round(reader_git_seconds, 3),
             "analyzer_seconds": round(analyzer_seconds, 3),
             "ratio": round(analyzer_seconds / git_seconds, 2) if git_seconds else None,
             "commits_per_second": round(self.commits / analyzer_seconds, 1) if analyzer_seconds else None,
             "analyzer_cpu_seconds": round(self.median(self.analyzer_runs, "cpu_seconds"), 3),
             "peak_rss_mb": round(max(run.peak_rss_mb for run in self.analyzer_runs), 1),
             "peak_tree_rss_mb": round(max(run.peak_tree_rss_mb for run in self.analyzer_runs), 1),
+            "peak_python_rss_mb": round(max(run.peak_own_rss_mb for run in self.analyzer_runs), 1),
             "git_peak_rss_mb": round(max(run.peak_rss_mb for run in self.git_runs), 1),
         }
 
@@ -128,8 +141,8 @@ def process_table() -> dict[int, tuple[int, int]]:
     return table
 
 
-def tree_rss_bytes(root: int) -> int:
-    """Sum the RSS of `root` and all its descendants."""
+def tree_rss_bytes(root: int) -> tuple[int, int]:
+    """Return the RSS of `root` alone and summed with all its descendants."""
     table = process_table()
     children: dict[int, list[int]] = {}
     for pid, (parent, _) in table.items():
@@ -142,12 +155,14 @@ def tree_rss_bytes(root: int) -> int:
         if pid in table:
             total += table[pid][1] * PAGE_SIZE
         pending.extend(children.get(pid, ()))
-    return total
+    own = table[root][1] * PAGE_SIZE if root in table else 0
+    return own, total
 
 
 def timed_run(command: list[str], env: dict[str, str] | None = None, cwd: Path | None = None) -> Run:
     """Run `command` with output discarded and return its wall time, CPU time and peak memory."""
     peak_tree = 0
+    peak_own = 0
     done = threading.Event()
 
     started = time.perf_counter()
@@ -156,9 +171,11 @@ def timed_run(command: list[str], env: dict[str, str] | None = None, cwd: Path |
     )
 
     def sample() -> None:
-        nonlocal peak_tree
+        nonlocal peak_tree, peak_own
         while not done.is_set():
-            peak_tree = max(peak_tree, tree_rss_bytes(process.pid))
+            own, tree = tree_rss_bytes(process.pid)
+            peak_own = max(peak_own, own)
+            peak_tree = max(peak_tree, tree)
             done.wait(SAMPLE_SECONDS)
 
     sampler = threading.Thread(target=sample, daemon=True)
@@ -187,6 +204,7 @@ def timed_run(command: list[str], env: dict[str, str] | None = None, cwd: Path |
         cpu_seconds=usage.ru_utime + usage.ru_stime,
         peak_rss_mb=usage.ru_maxrss / 1024,
         peak_tree_rss_mb=peak_tree / 2**20,
+        peak_own_rss_mb=peak_own / 2**20,
         returncode=process.returncode,
     )
 
@@ -194,49 +212,69 @@ def timed_run(command: list[str], env: dict[str, str] | None = None, cwd: Path |
 # Commands -------------------------------------------------------------------
 
 
-def git_window_arguments(target: Target) -> list[str]:
-    """Revision and date arguments shared by the git baseline and the commit count."""
-    arguments = []
-    if target.first_parent:
-        arguments.append("--first-parent")
-    if target.since:
-        arguments.append(f"--since={target.since}T00:00:00+00:00")
-    if target.until:
-        arguments.append(f"--until={target.until}T00:00:00+00:00")
-    arguments.append(target.revision_range or "HEAD")
-    return arguments
+def selection_for(target: Target) -> Selection:
+    """Return the Selection that `analyzer report` builds from the target's options."""
+    return resolve_selection(
+        day=None,
+        since=target.since,
+        until=target.until,
+        revision_range=target.revision_range,
+        branch="HEAD",
+        zone=ZoneInfo(target.timezone),
+        all_commits=not target.first_parent,
+    )
+
+
+def window_arguments(selection: Selection) -> list[str]:
+    """Return the reader's range arguments (first-parent, dates, revisions) after its fixed options."""
+    arguments = log_arguments(selection)
+    return arguments[len(GIT_CONFIG) + 1 + len(LOG_OPTIONS):]
 
 
 def git_command(target: Target) -> list[str]:
-    # -M matches the reader's rename detection; --first-parent also makes git diff merges against
-    # their first parent (git 2.31 and later), as the analyzer does.
-    return ["git", "-C", str(target.repository), "log", "-p", "-M", *git_window_arguments(target)]
+    """Return `git log -p` over the reader's range, with its rename detection and merge diffs.
+
+    Plain `git log -p` shows no diff for merge commits; the reader diffs them
+    against their first parent, so the baseline does the same work.
+    """
+    return [
+        "git", "-C", str(target.repository), "log", "-p", "-M", "--diff-merges=first-parent",
+        *window_arguments(selection_for(target)),
+    ]
+
+
+def reader_git_command(target: Target) -> list[str]:
+    """Return the exact `git log` command the reader runs, to split git's cost from Python's."""
+    return ["git", "-C", str(target.repository), *log_arguments(selection_for(target))]
 
 
 def count_commits(target: Target) -> int:
+    arguments = [argument for argument in window_arguments(selection_for(target)) if argument != "--"]
     completed = subprocess.run(
-        ["git", "-C", str(target.repository), "rev-list", "--count", *git_window_arguments(target)],
+        ["git", "-C", str(target.repository), "rev-list", "--count", *arguments],
         check=True, capture_output=True, text=True,
     )
     return int(completed.stdout)
 
 
 def analyzer_command(target: Target, output: Path, python: str) -> list[str]:
-    command = [python, "-m", "analyzer", "report", "--no-llm", "--all-commits", "--repo", str(target.repository)]
+    command = [python, "-m", "analyzer", "report", "--no-llm", "--quiet", "--repo", str(target.repository)]
+    if not target.first_parent:
+        command.append("--all-commits")
     if target.revision_range:
         command += ["--range", target.revision_range]
     if target.since:
         command += ["--since", target.since]
     if target.until:
         command += ["--until", target.until]
-    command += ["--tz", "UTC", "--output", str(output)]
+    command += ["--tz", target.timezone, "--output", str(output)]
     return command
 
 
 # Targets --------------------------------------------------------------------
 
 
-def synthetic_targets(sizes: list[int], seed: int) -> list[Target]:
+def synthetic_targets(sizes: list[int], seed: int, first_parent: bool) -> list[Target]:
     targets = []
     for size in sizes:
         path = SYNTH_ROOT / f"{size}-s{seed}"
@@ -244,10 +282,10 @@ def synthetic_targets(sizes: list[int], seed: int) -> list[Target]:
         manifest = ensure_history(path, SynthSpec(commits=size, seed=seed))
         print(f"history {path}: {manifest['commits']} commits (ready in {time.perf_counter() - started:.1f} s)", file=sys.stderr)
 
-        # The whole history: from the first commit's day to the day after the last.
+        # The whole history: from the first commit's day to the last commit's day, in UTC.
         first = datetime.fromisoformat(manifest["first_time"]).astimezone(timezone.utc).date()
         last = datetime.fromisoformat(manifest["last_time"]).astimezone(timezone.utc).date()
-        targets.append(Target(f"synthetic {size}", path, first.isoformat(), (last + timedelta(days=1)).isoformat()))
+        targets.append(Target(f"synthetic {size}", path, first.isoformat(), last.isoformat(), first_parent=first_parent))
     return targets
 
 
@@ -274,27 +312,35 @@ def machine_info() -> dict:
 # Running --------------------------------------------------------------------
 
 
-def measure(target: Target, repeat: int, python: str) -> Result:
+def measure(target: Target, repeat: int, warmup: bool, python: str) -> Result:
     commits = count_commits(target)
     work = Path(tempfile.mkdtemp(prefix="bench-read-"))
     try:
         output = work / "report.md"
-        result = Result(asdict(target) | {"repository": str(target.repository)}, commits,
-                        git_command(target), analyzer_command(target, output, python))
+        result = Result(
+            target=asdict(target) | {"repository": str(target.repository)},
+            commits=commits,
+            git_command=git_command(target),
+            reader_git_command=reader_git_command(target),
+            analyzer_command=analyzer_command(target, output, python),
+        )
 
         # A fresh cache folder per run, so no run reuses results of the one before.
         def analyzer_env(index: int) -> dict[str, str]:
             return os.environ | {"XDG_CACHE_HOME": str(work / f"cache-{index}")}
 
-        # One untimed run of each warms the page cache; then the two alternate so that load
-        # from other processes on the machine falls on both sides alike.
-        timed_run(result.git_command)
-        timed_run(result.analyzer_command, analyzer_env(-1), PROJECT_ROOT)
+        # One untimed run of each warms the page cache; then the commands alternate so that
+        # load from other processes on the machine falls on every side alike.
+        if warmup:
+            timed_run(result.git_command)
+            timed_run(result.analyzer_command, analyzer_env(-1), PROJECT_ROOT)
         for index in range(repeat):
             result.git_runs.append(timed_run(result.git_command))
+            result.reader_git_runs.append(timed_run(result.reader_git_command))
             result.analyzer_runs.append(timed_run(result.analyzer_command, analyzer_env(index), PROJECT_ROOT))
             print(
-                f"  {target.label} run {index + 1}/{repeat}: git {result.git_runs[-1].seconds:.2f} s, "
+                f"  {target.label} run {index + 1}/{repeat}: git log -p {result.git_runs[-1].seconds:.2f} s, "
+                f"reader's git {result.reader_git_runs[-1].seconds:.2f} s, "
                 f"analyzer {result.analyzer_runs[-1].seconds:.2f} s",
                 file=sys.stderr,
             )
@@ -304,13 +350,17 @@ def measure(target: Target, repeat: int, python: str) -> Result:
 
 
 def print_table(summaries: list[dict]) -> None:
-    print("| range | commits | git log -p (s) | analyzer (s) | ratio | commits/s | analyzer CPU (s) | peak RSS (MB) | peak RSS with git (MB) |")
-    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
+    print(
+        "| range | commits | git log -p (s) | reader's git alone (s) | analyzer (s) | ratio "
+        "| commits/s | analyzer CPU (s) | Python peak RSS (MB) | max process RSS (MB) | RSS with git (MB) |"
+    )
+    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     for row in summaries:
         print(
-            f"| {row['label']} | {row['commits']} | {row['git_seconds']:.2f} | {row['analyzer_seconds']:.2f} "
+            f"| {row['label']} | {row['commits']} | {row['git_seconds']:.2f} | {row['reader_git_seconds']:.2f} "
+            f"| {row['analyzer_seconds']:.2f} "
             f"| {row['ratio']:.2f} | {row['commits_per_second']:.0f} | {row['analyzer_cpu_seconds']:.2f} "
-            f"| {row['peak_rss_mb']:.0f} | {row['peak_tree_rss_mb']:.0f} |"
+            f"| {row['peak_python_rss_mb']:.0f} | {row['peak_rss_mb']:.0f} | {row['peak_tree_rss_mb']:.0f} |"
         )
 
 
@@ -318,14 +368,17 @@ def parse_arguments(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description="Time analyzer report --no-llm against git log -p.")
     parser.add_argument("--repo", type=Path, help="a local clone; without it, synthetic histories are used")
     parser.add_argument("--since", help="first day to read, YYYY-MM-DD (with --repo)")
-    parser.add_argument("--until", help="day after the last day to read, YYYY-MM-DD (with --repo)")
+    parser.add_argument("--until", help="last day to read (included), YYYY-MM-DD (with --repo)")
+    parser.add_argument("--tz", default="UTC", help="IANA time zone of the days (with --repo)")
     parser.add_argument("--range", dest="revision_range", help="revision range A..B instead of days (with --repo)")
     parser.add_argument("--all-parents", action="store_true",
-                        help="read commits of merged branches too, not only the first-parent line")
+                        help="read commits of merged branches too (analyzer --all-commits), not only first parents")
     parser.add_argument("--sizes", default=",".join(map(str, DEFAULT_SIZES)),
                         help="synthetic history sizes in commits, comma-separated")
     parser.add_argument("--seed", type=int, default=1, help="seed of the synthetic histories")
     parser.add_argument("--repeat", type=int, default=3, help="timed runs of each side; the table shows medians")
+    parser.add_argument("--no-warmup", action="store_true",
+                        help="skip the untimed first run of each command (the page cache is then cold or stale)")
     parser.add_argument("--python", default=sys.executable, help="Python that runs the analyzer")
     parser.add_argument("--label", help="name of the --repo row in the table")
     return parser.parse_args(argv)
@@ -342,16 +395,22 @@ def main(argv: list[str] | None = None) -> int:
             label += f" {arguments.since or ''}..{arguments.until or ''}"
         elif arguments.revision_range:
             label += f" {arguments.revision_range}"
-        targets = [Target(label, arguments.repo.resolve(), arguments.since, arguments.until,
-                          arguments.revision_range, not arguments.all_parents)]
+        targets = [
+            Target(
+                label,
+                arguments.repo.resolve(),
+                arguments.since,
+                arguments.until,
+                arguments.revision_range,
+                first_parent=not arguments.all_parents,
+                timezone=arguments.tz,
+            )
+        ]
     else:
         sizes = [int(size) for size in arguments.sizes.split(",") if size]
-        targets = [
-            Target(t.label, t.repository, t.since, t.until, None, not arguments.all_parents)
-            for t in synthetic_targets(sizes, arguments.seed)
-        ]
+        targets = synthetic_targets(sizes, arguments.seed, not arguments.all_parents)
 
-    results = [measure(target, arguments.repeat, arguments.python) for target in targets]
+    results = [measure(target, arguments.repeat, not arguments.no_warmup, arguments.python) for target in targets]
     summaries = [result.summary() for result in results]
     print_table(summaries)
 
