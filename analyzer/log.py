@@ -8,10 +8,14 @@ modes, renames, line counts) come from the NUL-separated `--raw` and
 
 from __future__ import annotations
 
+import fcntl
 import logging
+import queue
 import re
+import threading
 from collections.abc import Iterator
 from datetime import datetime
+from typing import BinaryIO
 
 import git
 from unidiff import PatchSet
@@ -33,6 +37,14 @@ LOG_FORMAT = "%x00%x1e%x1e%H%x1f%P%x1f%aN%x1f%aE%x1f%aI%x1f%cI%x1f%B"
 
 READ_CHUNK_BYTES = 1 << 20
 
+# Linux lets an unprivileged process grow a pipe to /proc/sys/fs/pipe-max-size,
+# 1 MiB by default; the default 64 KiB makes git wait while Python parses.
+PIPE_BUFFER_BYTES = 1 << 20
+
+# Chunks read ahead of the parser. This bounds the bytes held in memory beyond
+# the commit being parsed to READ_AHEAD_CHUNKS * READ_CHUNK_BYTES.
+READ_AHEAD_CHUNKS = 8
+
 # Options that keep git from running anything configured by the repository
 # (external diff drivers, textconv filters) and fix the output format.
 GIT_CONFIG = (
@@ -48,7 +60,6 @@ LOG_OPTIONS = (
     "--no-ext-diff",
     "--no-textconv",
     "--raw",
-    "--numstat",
     "--patch",
     "--find-renames",
     "--find-copies",
@@ -57,6 +68,7 @@ LOG_OPTIONS = (
     f"--format={LOG_FORMAT}",
 )
 
+_BLOCK_START = re.compile(r"^diff --git ", re.MULTILINE)
 _NUMSTAT = re.compile(rb"^(\d+|-)\t(\d+|-)\t(.*)$", re.DOTALL)
 
 
@@ -112,10 +124,7 @@ def read_commits(repository: Repository, selection: Selection) -> Iterator[Commi
 
     stdout = process.proc.stdout
     pending = b""
-    while True:
-        chunk = stdout.read(READ_CHUNK_BYTES)
-        if not chunk:
-            break
+    for chunk in read_ahead(stdout):
         search_from = max(len(pending) - len(COMMIT_MARKER) + 1, 0)
         pending += chunk
         cut = pending.rfind(COMMIT_MARKER, search_from)
@@ -135,6 +144,56 @@ def read_commits(repository: Repository, selection: Selection) -> Iterator[Commi
     if status != 0:
         detail = stderr.decode("utf-8", "replace").strip().splitlines()
         raise AnalyzerError("git.failed", path=repository.path, detail=detail[-1] if detail else f"exit {status}")
+
+
+def read_ahead(stream: BinaryIO) -> Iterator[bytes]:
+    """Yield the chunks of `stream` as a thread reads them, so git writes while Python parses.
+
+    Without the thread, git blocks on the full pipe whenever the parser is busy,
+    and the run takes git's time plus Python's instead of the larger of the two.
+    Closing the generator early stops the thread; the git process is left to
+    its owner.
+    """
+    try:
+        fcntl.fcntl(stream.fileno(), fcntl.F_SETPIPE_SZ, PIPE_BUFFER_BYTES)
+    except OSError as error:
+        logger.debug("could not enlarge the git log pipe: %s", error)
+
+    chunks: queue.Queue[bytes | BaseException] = queue.Queue(maxsize=READ_AHEAD_CHUNKS)
+    stop = threading.Event()
+
+    def pump() -> None:
+        try:
+            while not stop.is_set():
+                chunk = stream.read(READ_CHUNK_BYTES)
+                offer(chunk)
+                if not chunk:
+                    return
+        except (OSError, ValueError) as error:
+            offer(error)
+
+    def offer(item: bytes | BaseException) -> None:
+        # A timeout keeps the thread able to see `stop` while the queue is full.
+        while not stop.is_set():
+            try:
+                chunks.put(item, timeout=0.1)
+                return
+            except queue.Full:
+                continue
+
+    thread = threading.Thread(target=pump, name="git-log-reader", daemon=True)
+    thread.start()
+    try:
+        while True:
+            item = chunks.get()
+            if isinstance(item, BaseException):
+                raise item
+            if not item:
+                return
+            yield item
+    finally:
+        stop.set()
+        thread.join(timeout=1)
 
 
 def _shallow_boundary(repository: Repository) -> frozenset[str]:
@@ -265,18 +324,11 @@ def _decode_path(raw: bytes) -> str:
 
 def split_patch(patch: str) -> list[str]:
     """Cut a commit's patch into per-file blocks, each starting at a `diff --git` line."""
-    blocks: list[str] = []
-    start = None
-    position = 0
-    for line in patch.splitlines(keepends=True):
-        if line.startswith("diff --git "):
-            if start is not None:
-                blocks.append(patch[start:position])
-            start = position
-        position += len(line)
-    if start is not None:
-        blocks.append(patch[start:])
-    return blocks
+    # Only "\n" ends a line in git's output; str.splitlines would also split at
+    # \r, \x0c, \u2028 and others inside changed lines, and costs far more.
+    starts = [match.start() for match in _BLOCK_START.finditer(patch)]
+    ends = starts[1:] + [len(patch)]
+    return [patch[start:end] for start, end in zip(starts, ends)]
 
 
 def attach_patches(files: list[FileChange], patch: str) -> None:
@@ -302,6 +354,19 @@ def attach_patches(files: list[FileChange], patch: str) -> None:
         added, removed = extract_lines(block)
         target.added_lines.extend(added)
         target.removed_lines.extend(removed)
+        target.added += len(added)
+        target.removed += len(removed)
+        target.binary = target.binary or is_binary_block(block)
+
+
+def is_binary_block(block: str) -> bool:
+    """Tell whether a patch block is git's `Binary files ... differ` note (no --binary patches are asked for)."""
+    for line in block.split("\n", 12)[1:12]:
+        if line.startswith("Binary files ") and line.endswith(" differ"):
+            return True
+        if line.startswith(("@@ ", "--- ", "+++ ")):
+            return False
+    return False
 
 
 def _is_type_change_second_half(block: str, change: FileChange) -> bool:

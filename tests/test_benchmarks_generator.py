@@ -138,3 +138,46 @@ def test_ensure_history_foreign_folder(tmp_path: Path) -> None:
     with pytest.raises(FileExistsError):
         ensure_history(tmp_path / "mine", SynthSpec(commits=5))
     assert (tmp_path / "mine" / "notes.txt").exists()
+
+
+def test_reader_matches_numstat(history: tuple[Path, dict], monkeypatch: pytest.MonkeyPatch) -> None:
+    from zoneinfo import ZoneInfo
+
+    import analyzer.log
+    from analyzer.log import read_commits
+    from analyzer.repo import open_repository
+    from analyzer.window import Selection
+
+    path, summary = history
+
+    # Small chunks make commits straddle chunk borders and fill the read-ahead queue.
+    monkeypatch.setattr(analyzer.log, "READ_CHUNK_BYTES", 4096)
+    selection = Selection(revisions=("HEAD",), timezone=ZoneInfo("UTC"), first_parent=False)
+    commits = list(read_commits(open_repository(path), selection))
+
+    numstat = git(path, "log", "-z", "-M", "-C", "--diff-merges=first-parent", "--numstat", "--format=@%H")
+    tokens = iter(numstat.split("\0"))
+    expected: dict[tuple[str, str], tuple[int, int, bool]] = {}
+    sha = ""
+    for token in tokens:
+        token = token.lstrip("\n")
+        if token.startswith("@"):
+            sha = token[1:]
+            continue
+        if not token:
+            continue
+        added, removed, name = token.split("\t", 2)
+        if not name:
+            # A rename or copy: the old and the new path follow as their own fields.
+            next(tokens)
+            name = next(tokens)
+        binary = added == "-"
+        expected[(sha, name)] = (0 if binary else int(added), 0 if binary else int(removed), binary)
+
+    read = {
+        (commit.sha, change.path): (change.added, change.removed, change.binary)
+        for commit in commits
+        for change in commit.files
+    }
+    assert len(commits) == summary["commits"]
+    assert read == expected
