@@ -361,6 +361,8 @@ def attach_patches(files: list[FileChange], patch: str) -> None:
 
 def is_binary_block(block: str) -> bool:
     """Tell whether a patch block is git's `Binary files ... differ` note (no --binary patches are asked for)."""
+    # NOTE: a binary file renamed or copied unchanged has no such line, so it
+    # reads as not binary, where --numstat would have said binary.
     for line in block.split("\n", 12)[1:12]:
         if line.startswith("Binary files ") and line.endswith(" differ"):
             return True
