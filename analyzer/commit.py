@@ -12,7 +12,7 @@ NULL_MODE = "000000"
 
 @dataclass(slots=True)
 class FileChange:
-    """One file touched by a commit, from git's `--raw` and `--numstat` records."""
+    """One file touched by a commit, from git's `--raw` record and the file's patch."""
 
     path: str
     """Repository-relative path after the change (the new name of a rename)."""
@@ -25,7 +25,7 @@ class FileChange:
     removed: int = 0
     """Lines removed; 0 for binary files."""
     binary: bool = False
-    """True when git reports the file as binary (numstat `-`)."""
+    """True when the patch has git's `Binary files ... differ` line."""
     old_mode: str = NULL_MODE
     """Octal mode before the change, `000000` for an added file."""
     new_mode: str = NULL_MODE

@@ -1,9 +1,9 @@
 """Reading: one streaming `git log` process for the whole selection, parsed into Commits.
 
-The output of `git log -z --raw --numstat -p` is read in chunks and cut into
-commits at a marker that starts every commit's format. File facts (status,
-modes, renames, line counts) come from the NUL-separated `--raw` and
-`--numstat` records; line content comes from the patch, parsed with unidiff.
+The output of `git log -z --raw -p` is read in chunks and cut into commits at
+a marker that starts every commit's format. File facts (status, modes,
+renames) come from the NUL-separated `--raw` records; line content, line
+counts and the binary flag come from the patch, parsed with unidiff.
 """
 
 from __future__ import annotations
@@ -248,7 +248,7 @@ def split_message(message: str) -> tuple[str, str]:
 
 
 def parse_file_records(data: bytes) -> tuple[list[FileChange], bytes]:
-    """Parse the -z `--raw` and `--numstat` records; return the files and the patch bytes after them."""
+    """Parse the -z `--raw` records (and `--numstat` ones, if any); return the files and the patch bytes after them."""
     files: list[FileChange] = []
     by_path: dict[str, FileChange] = {}
     counts: list[tuple[str, int, int, bool]] = []
@@ -362,7 +362,7 @@ def attach_patches(files: list[FileChange], patch: str) -> None:
 def is_binary_block(block: str) -> bool:
     """Tell whether a patch block is git's `Binary files ... differ` note (no --binary patches are asked for)."""
     # NOTE: a binary file renamed or copied unchanged has no such line, so it
-    # reads as not binary, where --numstat would have said binary.
+    # reads as not binary, where --numstat reports it as binary.
     for line in block.split("\n", 12)[1:12]:
         if line.startswith("Binary files ") and line.endswith(" differ"):
             return True

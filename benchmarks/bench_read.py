@@ -2,7 +2,7 @@
 
 Both sides run as subprocesses, alternating, `--repeat` times each; the table
 shows medians. The analyzer's time is given as a ratio to `git log -p` measured
-in the same run, so the figure says how much reading, rating and writing cost
+in the same run, so the ratio shows how much reading, rating and writing cost
 on top of git producing the diffs, whatever the machine.
 
 Peak memory comes from two sources. `wait4` returns the kernel's maximum RSS
@@ -181,7 +181,7 @@ def timed_run(command: list[str], env: dict[str, str] | None = None, cwd: Path |
     sampler = threading.Thread(target=sample, daemon=True)
     sampler.start()
 
-    # Read stderr in a thread so a chatty process never blocks on a full pipe.
+    # Read stderr in a thread, so a process that writes much to stderr cannot block on a full pipe.
     errors: list[bytes] = []
     reader = threading.Thread(target=lambda: errors.append(process.stderr.read()), daemon=True)  # type: ignore[union-attr]
     reader.start()
@@ -329,8 +329,8 @@ def measure(target: Target, repeat: int, warmup: bool, python: str) -> Result:
         def analyzer_env(index: int) -> dict[str, str]:
             return os.environ | {"XDG_CACHE_HOME": str(work / f"cache-{index}")}
 
-        # One untimed run of each warms the page cache; then the commands alternate so that
-        # load from other processes on the machine falls on every side alike.
+        # One untimed run of each command warms the page cache. The timed runs then alternate,
+        # so load from other processes on the machine falls on every command alike.
         if warmup:
             timed_run(result.git_command)
             timed_run(result.analyzer_command, analyzer_env(-1), PROJECT_ROOT)

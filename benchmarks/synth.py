@@ -81,7 +81,7 @@ class SynthSpec:
     """Total commits reachable from `main`, merge and side commits included."""
     seed: int = 1
     files_per_commit: int = 4
-    """Maximum files a code, test, docs or config commit touches (at least one)."""
+    """Maximum files one code or test commit touches (at least one)."""
     diff_lines: int = 16
     """Mean number of lines changed in one text file per commit."""
     per_day: int = 20
@@ -96,7 +96,7 @@ class SynthSpec:
 
 @dataclass(slots=True)
 class SynthSummary:
-    """What was built: counts that tests and benchmarks check against git."""
+    """Counts of a built history, which tests and benchmarks check against git."""
 
     spec: SynthSpec
     generator_version: int
@@ -263,7 +263,7 @@ class HistoryModel:
         return lines
 
     def add_binary(self, path: str) -> FileOp:
-        # A PNG signature followed by random bytes: git sees the NUL bytes and calls it binary.
+        # A PNG signature followed by random bytes. git treats content with NUL bytes as binary.
         data = b"\x89PNG\r\n\x1a\n\x00\x00" + self.rng.randbytes(self.rng.randint(512, 8192))
         self.binary[path] = data
         self.modes[path] = "100644"
@@ -491,28 +491,28 @@ def generate(path: Path, spec: SynthSpec) -> SynthSummary:
     )
     assert process.stdin is not None
     stream = process.stdin
-    made = 0
+    written = 0
     merges = 0
     first_parent = 0
     tip = 0
 
     try:
-        while made < spec.commits:
+        while written < spec.commits:
             author = rng.choice(AUTHORS)
-            remaining = spec.commits - made
-            merge_now = spec.merge_every > 0 and made > 0 and remaining >= 2 and rng.random() < 1 / spec.merge_every
+            remaining = spec.commits - written
+            merge_now = spec.merge_every > 0 and written > 0 and remaining >= 2 and rng.random() < 1 / spec.merge_every
 
-            if made == 0:
+            if written == 0:
                 planned = model.plan_root()
                 parents: list[int] = []
             elif merge_now:
                 # A side commit on top of the tip, then a merge whose tree equals the side's.
                 planned = model.plan(rng.choices(kinds, weights)[0])
-                side = made + 1
+                side = written + 1
                 write_commit(stream, planned, side, [tip], author, when)
                 kind_counts[planned.kind] += 1
                 operations.update(op.op for op in planned.ops)
-                made += 1
+                written += 1
                 when += timedelta(seconds=round(rng.uniform(0.2, 1.8) * mean_gap))
 
                 merge = PlannedCommit("merge", f"Merge branch 'topic-{side}'", "", planned.ops)
@@ -523,7 +523,7 @@ def generate(path: Path, spec: SynthSpec) -> SynthSummary:
                 planned = model.plan(rng.choices(kinds, weights)[0])
                 parents = [tip] if tip else []
 
-            mark = made + 1
+            mark = written + 1
             write_commit(stream, planned, mark, parents, author, when)
             if planned.kind not in ("root", "merge"):
                 kind_counts[planned.kind] += 1
@@ -532,7 +532,7 @@ def generate(path: Path, spec: SynthSpec) -> SynthSummary:
                 operations.update(op.op for op in planned.ops)
             tip = mark
             last_time = when
-            made += 1
+            written += 1
             first_parent += 1
             when += timedelta(seconds=round(rng.uniform(0.2, 1.8) * mean_gap))
 
@@ -547,7 +547,7 @@ def generate(path: Path, spec: SynthSpec) -> SynthSummary:
         spec=spec,
         generator_version=GENERATOR_VERSION,
         head=run_git(path, "rev-parse", "HEAD"),
-        commits=made,
+        commits=written,
         first_parent_commits=first_parent,
         merges=merges,
         kinds=dict(sorted(kind_counts.items())),
@@ -575,9 +575,9 @@ def ensure_history(path: Path, spec: SynthSpec) -> dict:
     if manifest is not None and manifest["spec"] == asdict(spec) and manifest["generator_version"] == GENERATOR_VERSION:
         return manifest
     if path.exists():
-        # Only folders this generator made are removed; anything else is left for the user.
+        # Only folders this generator built are removed; anything else is left for the user.
         if manifest is None:
-            raise FileExistsError(f"{path} exists but holds no synthetic history; remove it or choose another folder")
+            raise FileExistsError(f"{path} exists but has no {MANIFEST_NAME}; remove it or choose another folder")
         subprocess.run(["rm", "-rf", "--", str(path)], check=True)
     return asdict(generate(path, spec))
 
@@ -589,7 +589,7 @@ def parse_arguments(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--commits", type=int, default=defaults.commits, help="total commits")
     parser.add_argument("--seed", type=int, default=defaults.seed, help="random seed")
     parser.add_argument("--files-per-commit", type=int, default=defaults.files_per_commit,
-                        help="maximum files touched by one code, test or docs commit")
+                        help="maximum files touched by one code or test commit")
     parser.add_argument("--diff-lines", type=int, default=defaults.diff_lines,
                         help="mean lines changed per text file and commit")
     parser.add_argument("--per-day", type=int, default=defaults.per_day, help="mean commits per day")

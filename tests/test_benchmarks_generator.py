@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from benchmarks.synth import SynthSpec, ensure_history, generate
+from benchmarks.synth import COMMIT_KINDS, SynthSpec, ensure_history, generate
 
 
 def git(repository: Path, *args: str) -> str:
@@ -51,7 +51,7 @@ def test_synth_head_matches(history: tuple[Path, dict]) -> None:
 def test_synth_every_kind(history: tuple[Path, dict]) -> None:
     _, summary = history
 
-    assert set(summary["kinds"]) == {"code", "test", "docs", "ci", "deps", "config", "binary", "rename", "delete", "mode"}
+    assert set(summary["kinds"]) == set(COMMIT_KINDS)
     assert all(count > 0 for count in summary["kinds"].values())
 
 
