@@ -102,13 +102,13 @@ class Result:
 
     def summary(self) -> dict:
         git_seconds = self.median(self.git_runs, "seconds")
-        reader_git_seconds = self.median(self.reader_git_runs, "seconds")
+        reader_git_seconds = self.median(self.reader_git_runs, "seconds") if self.reader_git_runs else None
         analyzer_seconds = self.median(self.analyzer_runs, "seconds")
         return {
             "label": self.target["label"],
             "commits": self.commits,
             "git_seconds": round(git_seconds, 3),
-            "reader_git_seconds": round(reader_git_seconds, 3),
+            "reader_git_seconds": round(reader_git_seconds, 3) if reader_git_seconds is not None else None,
             "analyzer_seconds": round(analyzer_seconds, 3),
             "ratio": round(analyzer_seconds / git_seconds, 2) if git_seconds else None,
             "commits_per_second": round(self.commits / analyzer_seconds, 1) if analyzer_seconds else None,
@@ -289,6 +289,12 @@ def synthetic_targets(sizes: list[int], seed: int, first_parent: bool) -> list[T
     return targets
 
 
+def checkout_commit(root: Path) -> str | None:
+    """Return the commit checked out at `root`, or None when it is not a git work tree."""
+    completed = subprocess.run(["git", "-C", str(root), "rev-parse", "HEAD"], capture_output=True, text=True)
+    return completed.stdout.strip() if completed.returncode == 0 else None
+
+
 def machine_info() -> dict:
     cpu = ""
     with open("/proc/cpuinfo") as handle:
@@ -312,7 +318,11 @@ def machine_info() -> dict:
 # Running --------------------------------------------------------------------
 
 
-def measure(target: Target, repeat: int, warmup: bool, python: str) -> Result:
+def measure(target: Target, repeat: int, warmup: bool, python: str, analyzer_root: Path) -> Result:
+    """Time the commands of `target`; the analyzer runs from `analyzer_root` (a checkout of the project)."""
+    # The reader's git command is built from this checkout's reader, so it is
+    # timed only when the analyzer under test is this checkout.
+    time_reader_git = analyzer_root.resolve() == PROJECT_ROOT
     commits = count_commits(target)
     work = Path(tempfile.mkdtemp(prefix="bench-read-"))
     try:
@@ -333,20 +343,25 @@ def measure(target: Target, repeat: int, warmup: bool, python: str) -> Result:
         # so load from other processes on the machine falls on every command alike.
         if warmup:
             timed_run(result.git_command)
-            timed_run(result.analyzer_command, analyzer_env(-1), PROJECT_ROOT)
+            timed_run(result.analyzer_command, analyzer_env(-1), analyzer_root)
         for index in range(repeat):
             result.git_runs.append(timed_run(result.git_command))
-            result.reader_git_runs.append(timed_run(result.reader_git_command))
-            result.analyzer_runs.append(timed_run(result.analyzer_command, analyzer_env(index), PROJECT_ROOT))
+            if time_reader_git:
+                result.reader_git_runs.append(timed_run(result.reader_git_command))
+            result.analyzer_runs.append(timed_run(result.analyzer_command, analyzer_env(index), analyzer_root))
             print(
                 f"  {target.label} run {index + 1}/{repeat}: git log -p {result.git_runs[-1].seconds:.2f} s, "
-                f"reader's git {result.reader_git_runs[-1].seconds:.2f} s, "
+                f"reader's git {result.reader_git_runs[-1].seconds if time_reader_git else float('nan'):.2f} s, "
                 f"analyzer {result.analyzer_runs[-1].seconds:.2f} s",
                 file=sys.stderr,
             )
         return result
     finally:
         shutil.rmtree(work, ignore_errors=True)
+
+
+def format_seconds(seconds: float | None) -> str:
+    return "–" if seconds is None else f"{seconds:.2f}"
 
 
 def print_table(summaries: list[dict]) -> None:
@@ -357,7 +372,7 @@ def print_table(summaries: list[dict]) -> None:
     print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     for row in summaries:
         print(
-            f"| {row['label']} | {row['commits']} | {row['git_seconds']:.2f} | {row['reader_git_seconds']:.2f} "
+            f"| {row['label']} | {row['commits']} | {row['git_seconds']:.2f} | {format_seconds(row['reader_git_seconds'])} "
             f"| {row['analyzer_seconds']:.2f} "
             f"| {row['ratio']:.2f} | {row['commits_per_second']:.0f} | {row['analyzer_cpu_seconds']:.2f} "
             f"| {row['peak_python_rss_mb']:.0f} | {row['peak_rss_mb']:.0f} | {row['peak_tree_rss_mb']:.0f} |"
@@ -380,6 +395,9 @@ def parse_arguments(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--no-warmup", action="store_true",
                         help="skip the untimed first run of each command (the page cache is then cold or stale)")
     parser.add_argument("--python", default=sys.executable, help="Python that runs the analyzer")
+    parser.add_argument("--analyzer-root", type=Path, default=PROJECT_ROOT,
+                        help="project checkout whose analyzer is timed, for before/after comparisons "
+                             "(default: this one; with another, the reader's git column is left empty)")
     parser.add_argument("--label", help="name of the --repo row in the table")
     return parser.parse_args(argv)
 
@@ -410,7 +428,7 @@ def main(argv: list[str] | None = None) -> int:
         sizes = [int(size) for size in arguments.sizes.split(",") if size]
         targets = synthetic_targets(sizes, arguments.seed, not arguments.all_parents)
 
-    results = [measure(target, arguments.repeat, not arguments.no_warmup, arguments.python) for target in targets]
+    results = [measure(target, arguments.repeat, not arguments.no_warmup, arguments.python, arguments.analyzer_root) for target in targets]
     summaries = [result.summary() for result in results]
     print_table(summaries)
 
@@ -421,6 +439,8 @@ def main(argv: list[str] | None = None) -> int:
         "date": stamp,
         "machine": machine_info(),
         "repeat": arguments.repeat,
+        "analyzer_root": str(arguments.analyzer_root.resolve()),
+        "analyzer_commit": checkout_commit(arguments.analyzer_root),
         "summaries": summaries,
         "results": [asdict(result) for result in results],
     }
