@@ -384,6 +384,9 @@ def detect_ci_changes(context: _Context) -> None:
         for line in diff_lines(change):
             action = "added" if line.sign == "+" else "removed"
             text = line.text.strip()
+            # Bare `on:` / `permissions:` headers say nothing; the lines under them do.
+            if text in ("on:", "permissions:", "rules:", "workflow:"):
+                continue
             if _CI_TRIGGER.match(line.text) and ("trigger", text) not in seen:
                 seen.add(("trigger", text))
                 context.add("ci-change", change.path, line.line, f"ci_trigger_{action}", text, token=code_span(text))

@@ -18,47 +18,46 @@ from pathlib import Path
 from typing import Any
 
 from analyzer.errors import AnalyzerError
+from analyzer.i18n import register
 from analyzer.paths import RULES_DIR
 
 REPO_RULES_FILE = Path(".analyzer") / "rules.toml"
 TEXT_FILE_PREFIX = "text."
 
-# Message keys of the errors this module raises, in Chinese and English.
-MESSAGES: dict[str, dict[str, str]] = {
-    "rules.unreadable": {
-        "zh": "无法读取规则文件 {file}：{error}。请检查文件是否存在且为 UTF-8 编码的 TOML。",
-        "en": "Cannot read rule file {file}: {error}. Check that it exists and is UTF-8 TOML.",
-    },
-    "rules.invalid_toml": {
-        "zh": "规则文件 {file} 不是有效的 TOML：{error}。请按报错位置修正语法。",
-        "en": "Rule file {file} is not valid TOML: {error}. Fix the syntax at the reported position.",
-    },
-    "rules.unknown_key": {
-        "zh": "规则文件 {file} 中 `{key}` 是未知的键。可用的键：{allowed}。请删除或改正它。",
-        "en": "Rule file {file}: unknown key `{key}`. Allowed keys: {allowed}. Remove or correct it.",
-    },
-    "rules.bad_value": {
-        "zh": "规则文件 {file} 中 `{key}` 的值无效：{problem}。请改为 {expected}。",
-        "en": "Rule file {file}: invalid value for `{key}`: {problem}. Use {expected}.",
-    },
-    "rules.bad_glob": {
-        "zh": "规则文件 {file} 中 `{key}` 的 glob `{glob}` 无效：{problem}。{fix}",
-        "en": "Rule file {file}: invalid glob `{glob}` in `{key}`: {problem}. {fix}",
-    },
-    "rules.missing_key": {
-        "zh": "规则文件 {file} 中 `{key}` 缺少必填项。请补上 {expected}。",
-        "en": "Rule file {file}: `{key}` is missing. Add {expected}.",
-    },
-    "rules.unknown_reference": {
-        "zh": "规则文件 {file} 中 `{key}` 引用了不存在的{kind} `{name}`。已有：{allowed}。",
-        "en": "Rule file {file}: `{key}` refers to unknown {kind} `{name}`. Known: {allowed}.",
-    },
+# Messages of the errors this module raises, as (Chinese, English).
+MESSAGES: dict[str, tuple[str, str]] = {
+    "rules.unreadable": (
+        "无法读取规则文件 {file}：{error}。请检查文件是否存在且为 UTF-8 编码的 TOML。",
+        "Cannot read rule file {file}: {error}. Check that it exists and is UTF-8 TOML.",
+    ),
+    "rules.invalid_toml": (
+        "规则文件 {file} 不是有效的 TOML：{error}。请按报错位置修正语法。",
+        "Rule file {file} is not valid TOML: {error}. Fix the syntax at the reported position.",
+    ),
+    "rules.unknown_key": (
+        "规则文件 {file} 中 `{key}` 是未知的键。可用的键：{allowed}。请删除或改正它。",
+        "Rule file {file}: unknown key `{key}`. Allowed keys: {allowed}. Remove or correct it.",
+    ),
+    "rules.bad_value": (
+        "规则文件 {file} 中 `{key}` 的值无效：{problem}。请改为 {expected}。",
+        "Rule file {file}: invalid value for `{key}`: {problem}. Use {expected}.",
+    ),
+    "rules.bad_glob": (
+        "规则文件 {file} 中 `{key}` 的 glob `{glob}` 无效：{problem}。{fix}",
+        "Rule file {file}: invalid glob `{glob}` in `{key}`: {problem}. {fix}",
+    ),
+    "rules.missing_key": (
+        "规则文件 {file} 中 `{key}` 缺少必填项。请补上 {expected}。",
+        "Rule file {file}: `{key}` is missing. Add {expected}.",
+    ),
+    "rules.unknown_reference": (
+        "规则文件 {file} 中 `{key}` 引用了不存在的{kind} `{name}`。已有：{allowed}。",
+        "Rule file {file}: `{key}` refers to unknown {kind} `{name}`. Known: {allowed}.",
+    ),
 }
 
 
-def format_message(key: str, lang: str = "zh", **values: object) -> str:
-    """Format one of this module's messages; `analyzer.i18n` uses the same table."""
-    return MESSAGES[key][lang].format(**values)
+register(MESSAGES)
 
 
 def _fail(key: str, **values: object) -> AnalyzerError:
@@ -479,7 +478,16 @@ def _merge_file(merged: _Merged, file: Path, data: dict[str, Any]) -> None:
     thresholds = _check_keys(file, "thresholds", data.get("thresholds", {}), THRESHOLD_KEYS)
     for key, value in thresholds.items():
         merged.thresholds[key] = _typed(file, f"thresholds.{key}", value, int, "整数")
-    merged.text.update(_check_keys(file, "text", data.get("text", {}), tuple(data.get("text", {}))))
+    _merge_text(merged.text, _check_keys(file, "text", data.get("text", {}), tuple(data.get("text", {}))))
+
+
+def _merge_text(target: dict[str, Any], source: dict[str, Any]) -> None:
+    """Merge template tables key by key, so an override can replace one sentence of a section."""
+    for key, value in source.items():
+        if isinstance(value, dict) and isinstance(target.get(key), dict):
+            _merge_text(target[key], value)
+        else:
+            target[key] = value
 
 
 def _check_references(rules: RuleSet) -> None:
