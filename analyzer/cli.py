@@ -269,6 +269,28 @@ def emit(rendered: str, output: Path | None, quiet: bool) -> None:
         stderr.print(i18n.message("output.written", path=output))
 
 
+@app.command()
+def explain(
+    rev: Annotated[str, typer.Argument(help=text("要解释的提交（SHA、分支或其他 git 版本名）。", "Commit to explain (SHA, branch or any git revision)."))],
+    repo: Annotated[
+        Path, typer.Option("--repo", help=text("本地 git 克隆路径。", "Local git clone."))
+    ] = Path("."),
+    rules_file: Annotated[
+        Optional[Path],
+        typer.Option("--rules", help=text("额外的规则文件，合并在默认规则与仓库的 .analyzer/rules.toml 之上。", "Extra rule file, merged over the defaults and the repository's .analyzer/rules.toml.")),
+    ] = None,
+    lang: LangOption = None,
+    debug: DebugOption = False,
+) -> None:
+    """Show the facts of one commit, each rule that fired, the score and the level."""
+    from analyzer.explain import explain as explain_commit
+
+    setup(lang, debug)
+    repository = open_repository(repo)
+    rules = load_rules(repository.path, rules_file)
+    explain_commit(repository, rev, rules)
+
+
 def main(argv: list[str] | None = None) -> None:
     """Run the CLI and turn every error into one message and an exit code."""
     arguments = sys.argv[1:] if argv is None else argv
