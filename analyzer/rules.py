@@ -35,24 +35,24 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Rule file {file} is not valid TOML: {error}. Fix the syntax at the reported position.",
     ),
     "rules.unknown_key": (
-        "规则文件 {file} 中 `{key}` 是未知的键。可用的键：{allowed}。请删除或改正它。",
-        "Rule file {file}: unknown key `{key}`. Allowed keys: {allowed}. Remove or correct it.",
+        "规则文件 {file} 中 `{entry}` 是未知的键。可用的键：{allowed}。请删除或改正它。",
+        "Rule file {file}: unknown key `{entry}`. Allowed keys: {allowed}. Remove or correct it.",
     ),
     "rules.bad_value": (
-        "规则文件 {file} 中 `{key}` 的值无效：{problem}。请改为 {expected}。",
-        "Rule file {file}: invalid value for `{key}`: {problem}. Use {expected}.",
+        "规则文件 {file} 中 `{entry}` 的值无效：{problem}。请改为 {expected}。",
+        "Rule file {file}: invalid value for `{entry}`: {problem}. Use {expected}.",
     ),
     "rules.bad_glob": (
-        "规则文件 {file} 中 `{key}` 的 glob `{glob}` 无效：{problem}。{fix}",
-        "Rule file {file}: invalid glob `{glob}` in `{key}`: {problem}. {fix}",
+        "规则文件 {file} 中 `{entry}` 的 glob `{glob}` 无效：{problem}。{fix}",
+        "Rule file {file}: invalid glob `{glob}` in `{entry}`: {problem}. {fix}",
     ),
     "rules.missing_key": (
-        "规则文件 {file} 中 `{key}` 缺少必填项。请补上 {expected}。",
-        "Rule file {file}: `{key}` is missing. Add {expected}.",
+        "规则文件 {file} 中 `{entry}` 缺少必填项。请补上 {expected}。",
+        "Rule file {file}: `{entry}` is missing. Add {expected}.",
     ),
     "rules.unknown_reference": (
-        "规则文件 {file} 中 `{key}` 引用了不存在的{kind} `{name}`。已有：{allowed}。",
-        "Rule file {file}: `{key}` refers to unknown {kind} `{name}`. Known: {allowed}.",
+        "规则文件 {file} 中 `{entry}` 引用了不存在的{kind} `{name}`。已有：{allowed}。",
+        "Rule file {file}: `{entry}` refers to unknown {kind} `{name}`. Known: {allowed}.",
     ),
 }
 
@@ -60,8 +60,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
 register(MESSAGES)
 
 
-def _fail(key: str, **values: object) -> AnalyzerError:
-    return AnalyzerError(key, **{name: str(value) for name, value in values.items()})
+def _fail(message_key: str, **values: object) -> AnalyzerError:
+    return AnalyzerError(message_key, **{name: str(value) for name, value in values.items()})
 
 
 # --- globs ---------------------------------------------------------------------------------------
@@ -244,6 +244,8 @@ class ScoreRule:
     block: bool = False
     """The pre-push review blocks a branch when this rule fires."""
     enabled: bool = True
+    source: str = ""
+    """Rule file the entry came from."""
 
 
 @dataclass(slots=True)
@@ -256,6 +258,8 @@ class TypeRule:
     condition: Condition
     reason: str = ""
     enabled: bool = True
+    source: str = ""
+    """Rule file the entry came from."""
 
 
 @dataclass(slots=True)
@@ -337,10 +341,10 @@ def _read_toml(path: Path) -> dict[str, Any]:
 
 def _check_keys(file: Path, where: str, table: object, allowed: tuple[str, ...]) -> dict[str, Any]:
     if not isinstance(table, dict):
-        raise _fail("rules.bad_value", file=file, key=where, problem="不是表（table）", expected="`[...]` 表")
+        raise _fail("rules.bad_value", file=file, entry=where, problem="不是表（table）", expected="`[...]` 表")
     for key in table:
         if key not in allowed:
-            raise _fail("rules.unknown_key", file=file, key=f"{where}.{key}" if where else key,
+            raise _fail("rules.unknown_key", file=file, entry=f"{where}.{key}" if where else key,
                         allowed="、".join(allowed))
     return table
 
@@ -348,13 +352,13 @@ def _check_keys(file: Path, where: str, table: object, allowed: tuple[str, ...])
 def _typed(file: Path, key: str, value: object, kind: type, expected: str) -> Any:
     # bool is a subclass of int in Python, so integers reject booleans explicitly.
     if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
-        raise _fail("rules.bad_value", file=file, key=key, problem=f"得到 {value!r}", expected=expected)
+        raise _fail("rules.bad_value", file=file, entry=key, problem=f"得到 {value!r}", expected=expected)
     return value
 
 
 def _strings(file: Path, key: str, value: object) -> tuple[str, ...]:
     if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
-        raise _fail("rules.bad_value", file=file, key=key, problem=f"得到 {value!r}", expected="字符串列表")
+        raise _fail("rules.bad_value", file=file, entry=key, problem=f"得到 {value!r}", expected="字符串列表")
     return tuple(value)
 
 
@@ -363,7 +367,7 @@ def _globs(file: Path, key: str, value: object) -> GlobList:
     for pattern in patterns:
         problem = glob_problem(pattern)
         if problem is not None:
-            raise _fail("rules.bad_glob", file=file, key=key, glob=pattern, problem=problem[0], fix=problem[1])
+            raise _fail("rules.bad_glob", file=file, entry=key, glob=pattern, problem=problem[0], fix=problem[1])
     return GlobList.of(list(patterns))
 
 
@@ -391,7 +395,7 @@ def _parse_category(file: Path, name: str, table: dict[str, Any]) -> Category:
     enabled = _typed(file, f"{where}.enabled", table.get("enabled", True), bool, "true 或 false")
     quantifiers = {key: _globs(file, f"{where}.{key}", table[key]) for key in QUANTIFIERS if key in table}
     if enabled and not quantifiers:
-        raise _fail("rules.missing_key", file=file, key=where, expected="四个量词之一（例如 `any-glob-to-any-file = [...]`）")
+        raise _fail("rules.missing_key", file=file, entry=where, expected="四个量词之一（例如 `any-glob-to-any-file = [...]`）")
     label = _typed(file, f"{where}.label", table.get("label", name), str, "字符串")
     exclude = _globs(file, f"{where}.exclude", table.get("exclude", []))
     return Category(name=name, label=label, quantifiers=quantifiers, exclude=exclude, enabled=enabled)
@@ -404,7 +408,7 @@ def _parse_rule(file: Path, name: str, table: dict[str, Any]) -> ScoreRule:
     if enabled:
         for required in ("points", "reason"):
             if required not in table:
-                raise _fail("rules.missing_key", file=file, key=f"{where}.{required}",
+                raise _fail("rules.missing_key", file=file, entry=f"{where}.{required}",
                             expected="`points = 整数` 与 `reason = \"中文原因\"`")
     return ScoreRule(
         name=name,
@@ -413,6 +417,7 @@ def _parse_rule(file: Path, name: str, table: dict[str, Any]) -> ScoreRule:
         condition=_condition(file, where, table),
         block=_typed(file, f"{where}.block", table.get("block", False), bool, "true 或 false"),
         enabled=enabled,
+        source=str(file),
     )
 
 
@@ -423,9 +428,9 @@ def _parse_type(file: Path, name: str, table: dict[str, Any]) -> TypeRule:
     change_type = table.get("change_type", "")
     if enabled:
         if "change_type" not in table or "priority" not in table:
-            raise _fail("rules.missing_key", file=file, key=where, expected="`change_type` 与 `priority`")
+            raise _fail("rules.missing_key", file=file, entry=where, expected="`change_type` 与 `priority`")
         if change_type not in CHANGE_TYPES:
-            raise _fail("rules.bad_value", file=file, key=f"{where}.change_type", problem=f"得到 {change_type!r}",
+            raise _fail("rules.bad_value", file=file, entry=f"{where}.change_type", problem=f"得到 {change_type!r}",
                         expected="、".join(CHANGE_TYPES) + " 之一")
     return TypeRule(
         name=name,
@@ -434,6 +439,7 @@ def _parse_type(file: Path, name: str, table: dict[str, Any]) -> TypeRule:
         condition=_condition(file, where, table),
         reason=_typed(file, f"{where}.reason", table.get("reason", ""), str, "字符串"),
         enabled=enabled,
+        source=str(file),
     )
 
 
@@ -441,7 +447,7 @@ def _parse_detector(file: Path, kind: str, table: dict[str, Any]) -> DetectorCon
     where = f"detector.{kind}"
     _check_keys(file, where, table, DETECTOR_KEYS)
     if kind not in DETECTOR_KINDS:
-        raise _fail("rules.unknown_key", file=file, key=where, allowed="、".join(DETECTOR_KINDS))
+        raise _fail("rules.unknown_key", file=file, entry=where, allowed="、".join(DETECTOR_KINDS))
     return DetectorConfig(
         kind=kind,
         label=_typed(file, f"{where}.label", table.get("label", kind), str, "字符串"),
@@ -492,16 +498,17 @@ def _merge_text(target: dict[str, Any], source: dict[str, Any]) -> None:
 
 def _check_references(rules: RuleSet) -> None:
     """Reject conditions that name a category or detector that does not exist."""
-    entries: list[tuple[str, Condition]] = [(f"rule.{rule.name}", rule.condition) for rule in rules.rules.values()]
-    entries += [(f"type.{rule.name}", rule.condition) for rule in rules.types]
-    for where, condition in entries:
+    entries: list[tuple[str, str, Condition]] = [
+        (rule.source, f"rule.{rule.name}", rule.condition) for rule in rules.rules.values()]
+    entries += [(rule.source, f"type.{rule.name}", rule.condition) for rule in rules.types]
+    for source, where, condition in entries:
         for name in (*condition.categories, *condition.only_categories):
             if name not in rules.categories:
-                raise _fail("rules.unknown_reference", file="、".join(rules.sources), key=where, kind="类别",
+                raise _fail("rules.unknown_reference", file=source, entry=where, kind="类别",
                             name=name, allowed="、".join(rules.categories))
         for kind in condition.detectors:
             if kind not in DETECTOR_KINDS:
-                raise _fail("rules.unknown_reference", file="、".join(rules.sources), key=where, kind="检测器",
+                raise _fail("rules.unknown_reference", file=source, entry=where, kind="检测器",
                             name=kind, allowed="、".join(DETECTOR_KINDS))
 
 
