@@ -113,7 +113,8 @@ class _Context:
     def add(self, kind: str, path: str, line: int | None, detail_key: str, value: str = "", **values: str) -> None:
         config = self.rules.detectors[kind]
         same_file = sum(1 for hit in self.hits if hit.kind == kind and hit.path == path)
-        if same_file >= MAX_HITS_PER_FILE:
+        # Every credential is reported, because each one must be revoked.
+        if same_file >= MAX_HITS_PER_FILE and kind != "secret":
             return
         template = self.rules.text.get("detail", {}).get(detail_key, detail_key)
         detail = redact(template.format(**values))
@@ -273,7 +274,7 @@ def detect_dependencies(context: _Context) -> None:
         categories = context.categories.get(change.path, set())
         if "lockfiles" in categories:
             context.add("dependency-changed", change.path, None, "lockfile_changed", change.path,
-                        path=code_span(change.path), added=str(change.added), removed=str(change.removed))
+                        file=code_span(change.path), added=str(change.added), removed=str(change.removed))
             continue
         manifest = "dependencies" in categories
         before: dict[str, tuple[str, int | None]] = {}
@@ -409,7 +410,7 @@ def detect_deleted(context: _Context) -> None:
     """Files the commit deletes."""
     for change in context.scanned("file-deleted"):
         if change.status == "D":
-            context.add("file-deleted", change.path, None, "file_deleted", change.path, path=code_span(change.path))
+            context.add("file-deleted", change.path, None, "file_deleted", change.path, file=code_span(change.path))
 
 
 def is_code(path: str, categories: set[str]) -> bool:
