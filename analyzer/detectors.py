@@ -129,6 +129,14 @@ SECRET_LABEL_KEYS = "secret_kinds"
 def detect_secrets(context: _Context) -> None:
     """Credential-like strings on added lines: reported by kind and location, never by value."""
     labels = context.rules.text.get(SECRET_LABEL_KEYS, {})
+    # A credential that a removed line already had was leaked earlier; a move
+    # or re-indent does not leak it again.
+    removed: set[str] = set()
+    for change in context.commit.files:
+        for line in diff_lines(change):
+            if line.sign == "-":
+                removed.update(line.text[start:end] for _, start, end in find_secrets(line.text))
+
     for change in context.scanned("secret"):
         in_private_key = False
         for line in diff_lines(change):
@@ -138,7 +146,9 @@ def detect_secrets(context: _Context) -> None:
             if in_private_key:
                 in_private_key = "-----END" not in line.text
                 continue
-            for kind, _, _ in find_secrets(line.text):
+            for kind, start, end in find_secrets(line.text):
+                if line.text[start:end] in removed:
+                    continue
                 context.add("secret", change.path, line.line, "secret", label=labels.get(kind, kind))
                 if kind == "private-key" and "-----END" not in line.text:
                     in_private_key = True

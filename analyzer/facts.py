@@ -13,6 +13,9 @@ from analyzer.rules import RuleSet, normalise_path
 
 __all__ = ["CommitFacts", "Conventional", "DetectorHit", "build_facts"]
 
+# Files whose line counts say nothing about the size of the human change.
+UNCOUNTED_CATEGORIES = frozenset({"lockfiles", "generated"})
+
 
 @dataclass(slots=True)
 class CommitFacts:
@@ -32,6 +35,8 @@ class CommitFacts:
     """Paths of source code that is not a test, documentation or a generated file."""
     lines_added: int = 0
     lines_removed: int = 0
+    lines_counted: int = 0
+    """Added plus removed lines outside lockfiles and generated files, which tools rewrite in bulk."""
     files_added: int = 0
     files_deleted: int = 0
     files_renamed: int = 0
@@ -85,6 +90,10 @@ def build_facts(commit: Commit, rules: RuleSet) -> CommitFacts:
         binary_files=sum(1 for change in commit.files if change.binary),
         merge=commit.is_merge,
     )
+    facts.lines_counted = sum(
+        change.added + change.removed for change in commit.files
+        if not per_file[normalise_path(change.path)] & UNCOUNTED_CATEGORIES
+    )
     facts.hits = run_detectors(commit, rules, per_file)
     return facts
 
@@ -99,7 +108,9 @@ def subject_has_keyword(subject: str, keywords: tuple[str, ...]) -> bool:
     joined = " ".join(_WORD.findall(lowered))
     for keyword in keywords:
         if keyword.isascii():
-            if (" " in keyword and f" {keyword} " in f" {joined} ") or keyword in words:
+            # "pre-commit" and "clean up" match as phrases of whole words.
+            phrase = " ".join(_WORD.findall(keyword))
+            if (" " in phrase and f" {phrase} " in f" {joined} ") or phrase in words:
                 return True
         elif keyword in lowered:
             return True

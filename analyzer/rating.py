@@ -67,6 +67,8 @@ def condition_holds(condition: Condition, commit: Commit, facts: CommitFacts, ru
         checks.append(kind in condition.types)
     if condition.not_types:
         checks.append(kind not in condition.not_types)
+    if condition.scopes:
+        checks.append((facts.conventional.scope or "").lower() in condition.scopes)
     if condition.breaking is not None:
         checks.append(facts.conventional.breaking == condition.breaking)
     if condition.revert is not None:
@@ -86,9 +88,9 @@ def condition_holds(condition: Condition, commit: Commit, facts: CommitFacts, ru
     if condition.keywords:
         checks.append(subject_has_keyword(facts.conventional.description or commit.subject, condition.keywords))
     if condition.min_lines:
-        checks.append(facts.lines_changed >= condition.min_lines)
+        checks.append(facts.lines_counted >= condition.min_lines)
     if condition.max_lines is not None:
-        checks.append(facts.lines_changed <= condition.max_lines)
+        checks.append(facts.lines_counted <= condition.max_lines)
     if condition.min_files:
         checks.append(len(facts.paths) >= condition.min_files)
     if condition.min_components:

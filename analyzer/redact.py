@@ -27,8 +27,12 @@ _PLACEHOLDER = re.compile(
     r"^(?:\$|<|\{|%|\*+$|x+$|X+$|\.\.\.|changeme$|change_me$|none$|null$|true$|false$|example|your[_-]|dummy|fake|test)",
     re.IGNORECASE,
 )
-# Identifiers and calls such as `os.environ["X"]`, `self.token`, `get_password()`.
-_REFERENCE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)+$|\(|\[")
+# Identifiers, calls and types such as `os.environ["X"]`, `self.token`,
+# `get_password()` and `Option<SecretString>`.
+_REFERENCE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(?:(?:\.|::)[A-Za-z_][A-Za-z0-9_]*)+$|[()\[\]<>]")
+# Generic assignments need a value of 8+ characters with a letter and a digit:
+# real passwords and tokens have both, words such as "Signed-off-by" do not.
+_MIN_ASSIGNED_SECRET = 8
 
 PATTERNS: tuple[SecretPattern, ...] = (
     # PEM private keys: redact the whole block, or to the end of the text when the END line is absent.
@@ -57,10 +61,9 @@ PATTERNS: tuple[SecretPattern, ...] = (
 def _is_secret_value(pattern: SecretPattern, value: str) -> bool:
     if pattern.group is None:
         return True
-    if _PLACEHOLDER.match(value) or _REFERENCE.search(value) or value.isdigit():
+    if _PLACEHOLDER.match(value) or _REFERENCE.search(value) or len(value) < _MIN_ASSIGNED_SECRET:
         return False
-    # Unquoted words without digits are usually identifiers (`password=password_field`).
-    return any(char.isdigit() for char in value) or not value.isalpha()
+    return any(char.isdigit() for char in value) and any(char.isalpha() for char in value)
 
 
 def find_secrets(text: str) -> list[tuple[str, int, int]]:

@@ -213,6 +213,8 @@ class Condition:
     types: tuple[str, ...] = ()
     """Conventional types (`feat`, ...); `none` stands for a subject that is not conventional."""
     not_types: tuple[str, ...] = ()
+    scopes: tuple[str, ...] = ()
+    """Conventional scopes, compared in lower case (`deps`, `deps-dev`, ...)."""
     breaking: bool | None = None
     revert: bool | None = None
     merge: bool | None = None
@@ -227,6 +229,7 @@ class Condition:
     keywords: tuple[str, ...] = ()
     """The subject contains one of these words (case-insensitive, whole words for ASCII)."""
     min_lines: int = 0
+    """Added plus removed lines outside lockfiles and generated files."""
     max_lines: int | None = None
     min_files: int = 0
     min_components: int = 0
@@ -311,7 +314,7 @@ class RuleSet:
 
 TABLES = ("category", "rule", "type", "detector", "components", "thresholds", "text")
 CONDITION_KEYS = (
-    "types", "not_types", "breaking", "revert", "merge", "categories", "only_categories",
+    "types", "not_types", "scopes", "breaking", "revert", "merge", "categories", "only_categories",
     "min_category_files", "detectors", "keywords", "min_lines", "max_lines", "min_files", "min_components",
 )
 CATEGORY_KEYS = ("label", "exclude", "enabled", "description", *QUANTIFIERS)
@@ -382,8 +385,8 @@ def _condition(file: Path, where: str, table: dict[str, Any]) -> Condition:
             setattr(condition, key, _typed(file, name, value, bool, "true 或 false"))
         elif key in ("min_category_files", "min_lines", "max_lines", "min_files", "min_components"):
             setattr(condition, key, _typed(file, name, value, int, "整数"))
-        elif key == "keywords":
-            condition.keywords = tuple(word.lower() for word in _strings(file, name, value))
+        elif key in ("keywords", "scopes"):
+            setattr(condition, key, tuple(word.lower() for word in _strings(file, name, value)))
         else:
             setattr(condition, key, _strings(file, name, value))
     return condition

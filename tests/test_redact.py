@@ -9,7 +9,7 @@ from io import StringIO
 import pytest
 from rich.console import Console
 
-from analyzer.explain import explain
+from analyzer.explain import explain, read_one_commit
 from analyzer.facts import build_facts
 from analyzer.rating import rate
 from analyzer.redact import redact
@@ -84,3 +84,21 @@ def test_secret_never_in_any_output(repo: GitRepo) -> None:
     ])
     for value in [*SECRETS.values(), PRIVATE_KEY_BODY]:
         assert value not in shown
+
+
+@pytest.mark.parametrize(
+    "line",
+    ["pub github_token: Option<SecretString>,", 'token: "Signed-off-by",', "token = settings::GITHUB_TOKEN"],
+)
+def test_code_not_taken_for_secret(line: str) -> None:
+    assert redact(line) == line
+
+
+def test_moved_secret_not_reported_again(repo: GitRepo) -> None:
+    value = SECRETS["github-token"]
+    repo.write("a.py", f"TOKEN = '{value}'\n")
+    repo.commit("feat: a", when="2026-01-09T12:00:00+00:00")
+    repo.write("a.py", f"if True:\n    TOKEN = '{value}'\n")
+    repo.commit("style: indent")
+    facts = build_facts(read_one_commit(open_repository(repo.path), "HEAD"), load_rules(repo.path))
+    assert [hit for hit in facts.hits if hit.kind == "secret"] == []
