@@ -2,9 +2,9 @@
 
 Each detector returns `DetectorHit`s that are safe to show: credentials are
 reported by kind and location only, and every detail passes through `redact`.
-Which detectors run, which block the pre-push review and which path categories
-they skip is data in `rules/detectors.toml`; the Chinese details are
-templates in `rules/text.zh.toml` (`[detail]`).
+`rules/detectors.toml` sets which detectors run, which block the pre-push
+review and which path categories they skip. The Chinese details are templates
+in `rules/text.zh.toml` (`[detail]`).
 """
 
 from __future__ import annotations
@@ -395,7 +395,7 @@ def detect_ci_changes(context: _Context) -> None:
         for line in diff_lines(change):
             action = "added" if line.sign == "+" else "removed"
             text = line.text.strip()
-            # Bare `on:` / `permissions:` headers say nothing; the lines under them do.
+            # Bare `on:` and `permissions:` headers carry no value, so only the lines under them are reported.
             if text in ("on:", "permissions:", "rules:", "workflow:"):
                 continue
             if _CI_TRIGGER.match(line.text) and ("trigger", text) not in seen:

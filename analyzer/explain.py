@@ -1,6 +1,6 @@
 """`analyzer explain REV`: the facts of one commit, every rule that fired, the score and the level.
 
-The output is the product's answer, so it goes to stdout. Merges are explained
+This output is the command's result, so it goes to stdout. Merges are explained
 against their first parent, like the report. Everything taken from the commit
 is redacted and printed as plain text, never as rich markup.
 """

@@ -13,7 +13,7 @@ from analyzer.rules import RuleSet, normalise_path
 
 __all__ = ["CommitFacts", "Conventional", "DetectorHit", "build_facts"]
 
-# Files whose line counts say nothing about the size of the human change.
+# Tools rewrite these files in bulk, so their line counts do not measure the human change.
 UNCOUNTED_CATEGORIES = frozenset({"lockfiles", "generated"})
 
 

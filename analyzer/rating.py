@@ -39,7 +39,7 @@ class FiredRule:
     reason: str
     """Chinese sentence saying why the rule applies."""
     block: bool = False
-    """The rule asks the pre-push review to block the branch."""
+    """The pre-push review blocks the branch when this rule fires."""
 
 
 @dataclass(slots=True)
@@ -63,6 +63,8 @@ def condition_holds(condition: Condition, commit: Commit, facts: CommitFacts, ru
     """True when every condition that is set holds for the commit."""
     kind = facts.conventional.type or NOT_CONVENTIONAL
     checks: list[bool] = []
+
+    # What the author declared in the subject.
     if condition.types:
         checks.append(kind in condition.types)
     if condition.not_types:
@@ -75,6 +77,8 @@ def condition_holds(condition: Condition, commit: Commit, facts: CommitFacts, ru
         checks.append(facts.conventional.revert == condition.revert)
     if condition.merge is not None:
         checks.append(facts.merge == condition.merge)
+
+    # Which paths changed.
     if condition.categories:
         checks.append(any(name in facts.categories for name in condition.categories))
         if condition.min_category_files:
@@ -83,6 +87,8 @@ def condition_holds(condition: Condition, commit: Commit, facts: CommitFacts, ru
     if condition.only_categories:
         allowed = {path for name in condition.only_categories for path in facts.category_files.get(name, [])}
         checks.append(bool(facts.paths) and all(path in allowed for path in facts.paths))
+
+    # What the diff lines and the size show.
     if condition.detectors:
         checks.append(bool(facts.hit_kinds() & set(condition.detectors)))
     if condition.keywords:

@@ -1,7 +1,7 @@
 """Credential redaction for everything that shows commit text: prompts, logs, reports.
 
 `redact(text)` replaces each credential-like string with `[REDACTED:<kind>]`,
-so the secret itself never leaves the diff; the detector in
+so the secret itself is not copied out of the diff. The detector in
 `analyzer.detectors` reports only the kind and the location.
 """
 

@@ -3,8 +3,9 @@
 The defaults live in `rules/` as TOML. A repository adds or replaces entries with
 `.analyzer/rules.toml` in its root, and `--rules PATH` adds one more file on top.
 Every file uses the same tables (`category`, `rule`, `type`, `detector`,
-`components`, `thresholds`, `text`); an entry with the same name replaces the
-default entry whole, a new name adds one, and `enabled = false` switches one off.
+`components`, `thresholds`, `text`). An entry with the same name replaces the
+default entry whole, and a new name adds one. `enabled = false` switches an
+entry off.
 """
 
 from __future__ import annotations

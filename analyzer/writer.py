@@ -158,7 +158,7 @@ def _maintainability(facts: CommitFacts, text: _Text) -> str:
 
 
 def _risks(facts: CommitFacts, text: _Text) -> list[str]:
-    """One risk per detector kind, naming up to a few of its findings."""
+    """Write one risk per detector kind, naming up to three of its findings."""
     risks: list[str] = []
     by_kind: dict[str, list[DetectorHit]] = {}
     for hit in facts.hits:
