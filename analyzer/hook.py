@@ -11,8 +11,10 @@ from enum import StrEnum
 from pathlib import Path
 
 import analyzer
+from analyzer import review_text  # noqa: F401  (registers the hook messages)
 from analyzer.errors import AnalyzerError
 from analyzer.gitcall import run_git
+from analyzer.i18n import message
 
 HOOK_NAME = "pre-push"
 
@@ -101,8 +103,20 @@ def hook_script(python: str, extra_args: tuple[str, ...] = ()) -> str:
         lines.append(f'PYTHONPATH={quoted}${{PYTHONPATH:+:$PYTHONPATH}}')
         lines.append("export PYTHONPATH")
 
-    command = [shlex.quote(python), "-m", "analyzer", "hook", "run", *(shlex.quote(arg) for arg in extra_args)]
-    lines.append(f'exec {" ".join(command)} "$@"')
+    # A removed interpreter is a failure of the analyzer, not of the push: warn
+    # and let the push through unless the hook was installed with --strict.
+    missing_status = 1 if "--strict" in extra_args else 0
+    lines += [
+        f"python={shlex.quote(python)}",
+        'if [ ! -x "$python" ]; then',
+        f"    echo {shlex.quote(message('hook.python_missing', python=python))} >&2",
+        f"    exit {missing_status}",
+        "fi",
+    ]
+
+    # `--` keeps a remote name or URL that starts with `-` from reading as an option.
+    arguments = " ".join(shlex.quote(arg) for arg in ("hook", "run", *extra_args, "--"))
+    lines.append(f'exec "$python" -m analyzer {arguments} "$@"')
     return "\n".join(lines) + "\n"
 
 

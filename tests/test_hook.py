@@ -315,7 +315,8 @@ def test_install_writes_marked_hook(repos: PushRepos) -> None:
     assert location.hook == repos.work / ".git" / "hooks" / "pre-push"
     text = location.hook.read_text(encoding="utf-8")
     assert HOOK_MARKER in text.splitlines()
-    assert "/usr/bin/python3 -m analyzer hook run" in text
+    assert "python=/usr/bin/python3" in text.splitlines()
+    assert 'exec "$python" -m analyzer hook run -- "$@"' in text
     assert os.access(location.hook, os.X_OK)
 
 
