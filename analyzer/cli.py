@@ -269,6 +269,13 @@ def emit(rendered: str, output: Path | None, quiet: bool) -> None:
         stderr.print(i18n.message("output.written", path=output))
 
 
+
+# The pre-push review and its hook live in their own module.
+from analyzer.review_cli import hook_app, review_command  # noqa: E402
+
+app.command("review")(review_command)
+app.add_typer(hook_app, name="hook")
+
 def main(argv: list[str] | None = None) -> None:
     """Run the CLI and turn every error into one message and an exit code."""
     arguments = sys.argv[1:] if argv is None else argv

@@ -28,7 +28,7 @@ from analyzer.push import (
     plan_range,
 )
 from analyzer.report.terminal import print_review, print_verdict
-from analyzer.repo import open_repository
+from analyzer.repo import Repository, open_repository
 from analyzer.rules import RuleSet, load_rules
 from analyzer.window import Selection, local_zone
 
@@ -93,39 +93,48 @@ def review_plan(repo_path: Path, plan: PushPlan, options: ReviewOptions, label: 
     label = label or plan_label(plan)
 
     if plan.empty:
-        analysis = RepositoryAnalysis(repository=repository, commits=[], notes=[])
+        analysis = RepositoryAnalysis(repository=repository, commits=[])
         return ReviewResult(label=label, analysis=analysis, findings=[], notes=notes)
 
     selection = Selection(revisions=plan.revisions, timezone=local_zone(), first_parent=False, label=label)
     rules = load_rules(repository.path)
-    analysis = analyze_repository(repository, selection, rules)
 
-    model = None
     if options.with_model:
-        model, problem = run_model(analysis, rules, options.model_timeout)
+        analysis, model, problem = analyze_with_model(repository, selection, rules, options.model_timeout)
         if problem:
             notes.append(problem)
+    else:
+        analysis, model = analyze_repository(repository, selection, rules), None
 
     findings = find_blocking(analysis.commits, options.fail_on)
     return ReviewResult(label=label, analysis=analysis, findings=findings, notes=notes, model=model)
 
 
-def run_model(analysis: RepositoryAnalysis, rules: RuleSet, timeout: float) -> tuple[Any, str | None]:
-    """Let the model rewrite the prose sections of `analysis`; return its summary or a problem line.
+def analyze_with_model(
+    repository: Repository, selection: Selection, rules: RuleSet, timeout: float
+) -> tuple[RepositoryAnalysis, Any, str | None]:
+    """Analyze `selection` and let the model rewrite the prose sections.
 
-    The review must work without a model, so a missing model stage or model
-    file turns into a note and the rules' text stays.
+    Returns the analysis, the model stage's summary and a problem line. The
+    review must work without a model, so a missing model stage or model file
+    turns into the problem line and the rules' text stays.
     """
     try:
-        from analyzer.llm.stage import ModelOptions, run_model_stage
+        from analyzer.llm.stage import ModelOptions, needs_model, run_model_stage
     except ImportError as error:
-        return None, message("review.model_unavailable", reason=str(error))
+        analysis = analyze_repository(repository, selection, rules)
+        return analysis, None, message("review.model_unavailable", reason=str(error))
 
+    options = ModelOptions(timeout_s=timeout, quiet=True)
+    analysis = analyze_repository(repository, selection, rules, keep_content=needs_model(options))
     try:
-        summary = run_model_stage([analysis], ModelOptions(timeout_s=timeout, quiet=True), rules.digest)
+        summary = run_model_stage([analysis], options, rules.digest)
     except AnalyzerError as error:
-        return None, message("review.model_unavailable", reason=str(error))
-    return summary, None
+        return analysis, None, message("review.model_unavailable", reason=str(error))
+    finally:
+        for analyzed in analysis.commits:
+            analyzed.commit.drop_content()
+    return analysis, summary, None
 
 
 def show_review(result: ReviewResult, options: ReviewOptions, out: Console, err: Console) -> None:
@@ -148,8 +157,11 @@ def render_report(result: ReviewResult, output: OutputFormat) -> str:
     zone = local_zone()
     report = Report(
         label=result.label,
+        single_day=False,
         timezone=zone.key,
         generated_at=datetime.now(zone),
+        since=None,
+        until=None,
         model=result.model,
         repositories=[result.analysis],
     )

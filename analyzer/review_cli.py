@@ -13,7 +13,7 @@ from analyzer import console
 from analyzer import review_text  # noqa: F401  (registers the review messages)
 from analyzer.gate import FailOn
 from analyzer.hook import InstallAction, UninstallAction, install_hook, uninstall_hook
-from analyzer.i18n import current_language, message, set_language
+from analyzer.i18n import current_language, message
 from analyzer.review import DEFAULT_MODEL_TIMEOUT, OutputFormat, ReviewOptions, review_range, run_pre_push
 
 RepoOption = Annotated[Path, typer.Option("--repo", help="仓库路径 / repository path", file_okay=False)]
@@ -34,6 +34,15 @@ StrictOption = Annotated[
     typer.Option("--strict", help="审查本身出错时也阻止推送 / block the push when the review itself fails"),
 ]
 LangOption = Annotated[str | None, typer.Option("--lang", help="消息语言 zh 或 en / message language, zh or en")]
+DebugOption = Annotated[bool, typer.Option("--debug", help="显示调试日志 / show debug logs")]
+
+def setup(lang: str | None, debug: bool) -> None:
+    """Apply the shared options (message language, logging) the way every analyzer command does."""
+    # Imported here because analyzer.cli imports this module to register the commands.
+    from analyzer.cli import setup as cli_setup
+
+    cli_setup(lang, debug)
+
 
 hook_app = typer.Typer(help="管理 pre-push hook / manage the pre-push hook", no_args_is_help=True)
 
@@ -52,10 +61,10 @@ def review_command(
     with_model: WithModelOption = False,
     model_timeout: ModelTimeoutOption = DEFAULT_MODEL_TIMEOUT,
     lang: LangOption = None,
+    debug: DebugOption = False,
 ) -> None:
     """审查将要推送的提交 / review the commits a push would send."""
-    if lang is not None:
-        set_language(lang)
+    setup(lang, debug)
     options = ReviewOptions(fail_on=fail_on, with_model=with_model, model_timeout=model_timeout, output=output)
     status = review_range(repo, range_text, options, console.stdout, console.stderr)
     raise typer.Exit(status)
@@ -72,10 +81,10 @@ def install_command(
     strict: StrictOption = False,
     with_model: WithModelOption = False,
     lang: LangOption = None,
+    debug: DebugOption = False,
 ) -> None:
     """安装 pre-push hook / install the pre-push hook."""
-    if lang is not None:
-        set_language(lang)
+    setup(lang, debug)
 
     # The hook runs later without this command line, so the choices are written into it.
     extra_args = ["--fail-on", fail_on.value, "--lang", current_language()]
@@ -94,10 +103,9 @@ def install_command(
 
 
 @hook_app.command("uninstall")
-def uninstall_command(repo: RepoOption = Path("."), lang: LangOption = None) -> None:
+def uninstall_command(repo: RepoOption = Path("."), lang: LangOption = None, debug: DebugOption = False) -> None:
     """删除 pre-push hook 并恢复原有 hook / remove the pre-push hook and restore the previous one."""
-    if lang is not None:
-        set_language(lang)
+    setup(lang, debug)
 
     action, location = uninstall_hook(repo)
     key = {
@@ -118,10 +126,10 @@ def run_command(
     with_model: WithModelOption = False,
     model_timeout: ModelTimeoutOption = DEFAULT_MODEL_TIMEOUT,
     lang: LangOption = None,
+    debug: DebugOption = False,
 ) -> None:
     """由 pre-push hook 调用：审查推送内容 / called by the pre-push hook: review what is pushed."""
-    if lang is not None:
-        set_language(lang)
+    setup(lang, debug)
 
     # git writes one line per pushed ref to stdin; a terminal means a manual run with no push.
     stdin_text = None if sys.stdin is None or sys.stdin.isatty() else sys.stdin.read()
