@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -60,6 +60,8 @@ class PushPlan:
     notes: list[PlanNote] = field(default_factory=list)
     limited: bool = False
     """True when only the newest `NEW_HISTORY_LIMIT` commits are reviewed."""
+    label: str = ""
+    """Short name of what is reviewed for headings: pushed refs, a range, or `HEAD`."""
 
     @property
     def empty(self) -> bool:
@@ -96,7 +98,15 @@ def has_remote_tracking_refs(repo: Path) -> bool:
     return bool(git_output(repo, "for-each-ref", "--count=1", "--format=%(refname)", "refs/remotes/"))
 
 
-def plan_push(repo: Path, updates: Iterable[PushUpdate]) -> PushPlan:
+def short_ref(ref: str) -> str:
+    """Return `ref` without `refs/heads/`, `refs/tags/` or `refs/remotes/`, for display."""
+    for prefix in ("refs/heads/", "refs/tags/", "refs/remotes/"):
+        if ref.startswith(prefix):
+            return ref[len(prefix) :]
+    return ref
+
+
+def plan_push(repo: Path, updates: Sequence[PushUpdate]) -> PushPlan:
     """Work out which commits `updates` bring to the remote.
 
     A deleted ref brings nothing. A tag is peeled to its commit. Commits that
@@ -127,9 +137,12 @@ def plan_push(repo: Path, updates: Iterable[PushUpdate]) -> PushPlan:
             if remote_commit is not None and remote_commit not in known_on_remote:
                 known_on_remote.append(remote_commit)
 
+    label = ", ".join(short_ref(update.remote_ref) for update in updates)
     if not tips:
-        return PushPlan(revisions=(), notes=notes)
-    return _plan_tips(repo, tuple(tips), known_on_remote, notes)
+        return PushPlan(revisions=(), notes=notes, label=label)
+    plan = _plan_tips(repo, tuple(tips), known_on_remote, notes)
+    plan.label = label
+    return plan
 
 
 def plan_pre_commit(repo: Path, environ: Mapping[str, str]) -> PushPlan | None:
@@ -157,7 +170,9 @@ def plan_pre_commit(repo: Path, environ: Mapping[str, str]) -> PushPlan | None:
         base = resolve_commit(repo, from_ref)
         if base is not None:
             known_on_remote.append(base)
-    return _plan_tips(repo, (tip,), known_on_remote, [], remote_name=remote_name or None)
+    plan = _plan_tips(repo, (tip,), known_on_remote, [], remote_name=remote_name or None)
+    plan.label = short_ref(environ.get("PRE_COMMIT_REMOTE_BRANCH", "").strip() or local_branch or to_ref[:12])
+    return plan
 
 
 def plan_default(repo: Path) -> PushPlan:
@@ -173,8 +188,11 @@ def plan_default(repo: Path) -> PushPlan:
     upstream = run_git(repo, "rev-parse", "--verify", "--quiet", "--symbolic-full-name", "@{upstream}", check=False)
     if upstream.returncode == 0 and upstream.stdout.strip():
         upstream_name = upstream.stdout.strip()
-        return PushPlan(revisions=(f"{upstream_name}..HEAD",), tips=(head,))
-    return _plan_tips(repo, (head,), [], [])
+        label = f"{short_ref(upstream_name)}..HEAD"
+        return PushPlan(revisions=(f"{upstream_name}..HEAD",), tips=(head,), label=label)
+    plan = _plan_tips(repo, (head,), [], [])
+    plan.label = "HEAD"
+    return plan
 
 
 def plan_range(repo: Path, text: str) -> PushPlan:
@@ -188,12 +206,14 @@ def plan_range(repo: Path, text: str) -> PushPlan:
         raise PushInputError(f"range must not start with '-': {text!r}")
 
     if ".." in text:
-        return PushPlan(revisions=(text,))
+        return PushPlan(revisions=(text,), label=text)
 
     tip = resolve_commit(repo, text)
     if tip is None:
         raise PushInputError(f"revision not found: {text!r}")
-    return _plan_tips(repo, (tip,), [], [])
+    plan = _plan_tips(repo, (tip,), [], [])
+    plan.label = text
+    return plan
 
 
 def _plan_tips(

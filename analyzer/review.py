@@ -72,17 +72,6 @@ class ReviewResult:
         return bool(self.findings)
 
 
-def plan_label(plan: PushPlan) -> str:
-    """Return a short name for the reviewed commits, for the header line and report title."""
-    if not plan.revisions:
-        return "-"
-    if len(plan.revisions) == 1:
-        return plan.revisions[0]
-    if plan.tips:
-        return " ".join(tip[:7] for tip in plan.tips)
-    return " ".join(plan.revisions)
-
-
 def review_plan(repo_path: Path, plan: PushPlan, options: ReviewOptions, label: str | None = None) -> ReviewResult:
     """Analyze the commits of `plan` in the repository at `repo_path` and find what blocks a push.
 
@@ -90,7 +79,7 @@ def review_plan(repo_path: Path, plan: PushPlan, options: ReviewOptions, label: 
     """
     repository = open_repository(repo_path)
     notes = [message(note.key, **note.values) for note in plan.notes]
-    label = label or plan_label(plan)
+    label = label or plan.label or "-"
 
     if plan.empty:
         analysis = RepositoryAnalysis(repository=repository, commits=[])
@@ -181,7 +170,7 @@ def review_range(repo_path: Path, range_text: str | None, options: ReviewOptions
     except PushInputError as error:
         raise UsageError("review.bad_range", detail=str(error)) from error
 
-    result = review_plan(repo_path, plan, options, label=range_text)
+    result = review_plan(repo_path, plan, options)
     show_review(result, options, out, err)
     return EXIT_RUNTIME if result.blocked else 0
 
