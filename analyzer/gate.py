@@ -43,7 +43,7 @@ class Finding:
 
 
 def hit_blocks(hit: DetectorHit) -> bool:
-    """Return True when a detector hit blocks a push; credentials do unless the rules say otherwise."""
+    """Return True when a detector hit blocks a push (by default only `secret` detectors block)."""
     # NOTE: older DetectorHit versions have no `blocking` field; then only secrets block.
     return bool(getattr(hit, "blocking", hit.kind == "secret"))
 

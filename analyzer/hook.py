@@ -43,7 +43,7 @@ class UninstallAction(StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class HookLocation:
-    """Where the pre-push hook and its backup live for one repository."""
+    """Paths of the pre-push hook and its backup for one repository."""
 
     directory: Path
     hook: Path
@@ -54,8 +54,8 @@ def locate_hook(repo: Path) -> HookLocation:
     """Find the hooks folder git uses for `repo`.
 
     `git rev-parse --git-path hooks` honours `core.hooksPath` and linked
-    worktrees; it prints a path relative to the folder git ran in, which for a
-    relative `core.hooksPath` already means relative to the work tree root.
+    worktrees. It prints a path relative to the folder git ran in, so a
+    relative `core.hooksPath` comes back already resolved from the work tree root.
     """
     process = run_git(repo, "rev-parse", "--git-path", "hooks", check=False)
     if process.returncode != 0:

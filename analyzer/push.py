@@ -1,4 +1,4 @@
-"""What a push sends: the pre-push input lines and the commits they bring to the remote."""
+"""Push planning: the pre-push input lines and the commits a push brings to the remote."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from analyzer.gitcall import git_output, resolve_commit, run_git
 _OBJECT_ID = re.compile(r"^(?:[0-9a-f]{40}|[0-9a-f]{64})$")
 
 NEW_HISTORY_LIMIT = 100
-"""Maximum commits reviewed when nothing tells which commits the remote already has."""
+"""Maximum commits reviewed when it is unknown which commits the remote already has."""
 
 
 class PushInputError(ValueError):
@@ -230,9 +230,9 @@ def _plan_tips(
     if known_on_remote:
         return PushPlan(revisions=(*tips, "--not", *known_on_remote), tips=tips, notes=notes)
 
-    # Nothing says what the remote has (no remote-tracking refs, no old remote
-    # id), so everything reachable counts as new. Cap it so the first push of a
-    # long history stays quick; --no-walk shows exactly the listed commits.
+    # With no remote-tracking refs and no old remote id, it is unknown what the
+    # remote has, so everything reachable counts as new. The cap keeps the first
+    # push of a long history quick, and --no-walk shows exactly the listed commits.
     newest = git_output(repo, "rev-list", f"--max-count={NEW_HISTORY_LIMIT + 1}", *tips).split()
     if len(newest) <= NEW_HISTORY_LIMIT:
         return PushPlan(revisions=tips, tips=tips, notes=notes)

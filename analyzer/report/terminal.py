@@ -77,7 +77,7 @@ def render_commit(analyzed: AnalyzedCommit, findings: Sequence[Finding] = ()) ->
     if commit.sha in blocking_shas:
         block.append(f"  [{message('term.blocking')}]", style="bold white on red")
 
-    # Fired rules say why the level is what it is.
+    # Fired rules explain the importance level.
     block.append(f"\n    {message('term.rules')}: ", style="dim")
     if rating.fired:
         parts = [f"{clean(rule.name)} ({rule.points:+d}) {clean(rule.reason)}" for rule in rating.fired]
