@@ -217,7 +217,11 @@ def run_pre_push(
         return EXIT_RUNTIME if strict else 0
 
     # The review goes to stderr: git shows it, and stdout stays free for machines.
-    show_review(result, options, err, err)
+    try:
+        show_review(result, options, err, err)
+    except Exception:  # noqa: BLE001  (a rendering bug must not hide the verdict)
+        logger.debug("rendering the pre-push review failed", exc_info=True)
+        print_verdict(err, result.findings)
     return EXIT_RUNTIME if result.blocked else 0
 
 

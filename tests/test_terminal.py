@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from dataclasses import dataclass
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -10,7 +11,7 @@ import pytest
 from rich.console import Console
 
 from analyzer.facts import DetectorHit
-from analyzer.gate import FailOn, Finding, FindingSource, find_blocking
+from analyzer.gate import FailOn, Finding, FindingSource, find_blocking, hit_blocks
 from analyzer.i18n import set_language
 from analyzer.pipeline import AnalyzedCommit, analyze_repository
 from analyzer.rating import FiredRule, Importance
@@ -175,3 +176,15 @@ def test_gate_importance_levels(tmp_path: Path, monkeypatch: pytest.MonkeyPatch)
     assert [f.sha for f in find_blocking(commits, FailOn.HIGH)] == [commits[1].commit.sha]
     assert len(find_blocking(commits, FailOn.MEDIUM)) == 2
     assert find_blocking(commits, FailOn.NONE) == []
+
+
+def test_gate_blocking_field() -> None:
+    # Detector settings in the rules mark hits as blocking; without the field only secrets block.
+    @dataclass(slots=True)
+    class MarkedHit(DetectorHit):
+        blocking: bool = False
+
+    assert hit_blocks(DetectorHit(kind="secret", path="a", line=1, detail="x"))
+    assert not hit_blocks(DetectorHit(kind="port", path="a", line=1, detail="x"))
+    assert not hit_blocks(MarkedHit(kind="secret", path="a", line=1, detail="x", blocking=False))
+    assert hit_blocks(MarkedHit(kind="port", path="a", line=1, detail="x", blocking=True))
