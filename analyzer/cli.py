@@ -291,6 +291,13 @@ def explain(
     explain_commit(repository, rev, rules)
 
 
+# The pre-push review and its hook live in their own module.
+from analyzer.review_cli import hook_app, review_command  # noqa: E402
+
+app.command("review")(review_command)
+app.add_typer(hook_app, name="hook")
+
+
 def main(argv: list[str] | None = None) -> None:
     """Run the CLI and turn every error into one message and an exit code."""
     arguments = sys.argv[1:] if argv is None else argv

@@ -42,10 +42,14 @@ class DetectorHit:
     """Line number in the new file (old file for removed lines); None when unknown."""
     detail: str
     """Short, redacted Chinese description of what was found."""
-    blocking: bool = False
-    """The pre-push review blocks on this hit (credentials by default)."""
+    blocking: bool | None = None
+    """The pre-push review blocks on this hit; None means the default, True only for credentials."""
     value: str = ""
     """The redacted token the hit is about (flag, variable, package); empty for credentials."""
+
+    def __post_init__(self) -> None:
+        if self.blocking is None:
+            self.blocking = self.kind == "secret"
 
 
 @dataclass(slots=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from analyzer.explain import read_one_commit
-from analyzer.facts import CommitFacts, build_facts
+from analyzer.facts import CommitFacts, DetectorHit, build_facts
 from analyzer.repo import open_repository
 from analyzer.rules import load_rules
 from tests.gitrepo import GitRepo
@@ -178,3 +178,9 @@ def test_detector_disabled_by_override(repo: GitRepo) -> None:
     repo.write(".analyzer/rules.toml", "[detector.no-tests]\nenabled = false\n")
     facts = change(repo, {"src/a.py": "x = 2\n"}, before={"src/a.py": "x = 1\n"})
     assert kinds(facts, "no-tests") == []
+
+
+def test_hit_blocking_default() -> None:
+    assert DetectorHit("secret", "a", None, "x").blocking is True
+    assert DetectorHit("privilege", "a", None, "x").blocking is False
+    assert DetectorHit("secret", "a", None, "x", blocking=False).blocking is False
