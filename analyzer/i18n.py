@@ -8,6 +8,7 @@ language comes from `--lang`, else from the locale (`LC_ALL`, `LC_MESSAGES`,
 from __future__ import annotations
 
 import os
+import sys
 
 LANGUAGES = ("zh", "en")
 
@@ -134,3 +135,22 @@ def register(messages: dict[str, tuple[str, str]]) -> None:
         if key in MESSAGES:
             raise ValueError(f"message key registered twice: {key}")
     MESSAGES.update(messages)
+
+
+def early_language(argv: list[str]) -> str:
+    """Pick the help language before typer parses anything: `--lang` in argv, else the locale."""
+    for index, argument in enumerate(argv):
+        if argument == "--lang" and index + 1 < len(argv):
+            return argv[index + 1]
+        if argument.startswith("--lang="):
+            return argument.split("=", 1)[1]
+    return detect_language()
+
+
+# Typer builds help text when commands are defined, before options are parsed.
+HELP_LANGUAGE = early_language(sys.argv[1:])
+
+
+def help_text(chinese: str, english: str) -> str:
+    """Return command-line help in the help language."""
+    return english if HELP_LANGUAGE == "en" else chinese
