@@ -89,13 +89,13 @@ def test_midnight_splits_days_by_zone(hard: HardHistory) -> None:
 
 
 def numstat(path: Path, sha: str, parents: list[str]) -> list[tuple[str, str]]:
-    base = ["diff-tree", "-r", "--numstat", "-M", "-C", "--no-ext-diff", "--no-textconv"]
+    base = ["diff-tree", "-r", "--no-commit-id", "--numstat", "-M", "-C", "--no-ext-diff", "--no-textconv"]
     arguments = [*base, parents[0], sha] if parents else [*base, "--root", sha]
     return sorted(tuple(line.split("\t")[:2]) for line in git_lines(path, *arguments) if "\t" in line)
 
 
 def changed_paths(path: Path, sha: str, parents: list[str]) -> list[str]:
-    base = ["-c", "core.quotePath=false", "diff-tree", "-r", "-z", "--name-only", "-M", "-C"]
+    base = ["-c", "core.quotePath=false", "diff-tree", "-r", "-z", "--no-commit-id", "--name-only", "-M", "-C"]
     arguments = [*base, parents[0], sha] if parents else [*base, "--root", sha]
     output = subprocess.run(["git", *arguments], cwd=path, capture_output=True, check=True).stdout
     return sorted(part.decode("utf-8", "replace") for part in output.split(b"\x00") if part)
