@@ -191,8 +191,10 @@ def split_message(message: str) -> tuple[str, str]:
 def parse_file_records(data: bytes) -> tuple[list[FileChange], bytes]:
     """Parse the -z `--raw` and `--numstat` records; return the files and the patch bytes after them."""
     files: list[FileChange] = []
-    by_path: dict[str, FileChange] = {}
-    counts: list[tuple[str, int, int, bool]] = []
+    # Keyed by the raw path bytes: two paths that are not UTF-8 can decode to
+    # the same text, but git counts their lines apart.
+    by_path: dict[bytes, FileChange] = {}
+    counts: list[tuple[bytes, int, int, bool]] = []
     position = 0
     size = len(data)
 
@@ -217,20 +219,21 @@ def parse_file_records(data: bytes) -> tuple[list[FileChange], bytes]:
             old_mode, new_mode, _old_id, _new_id, status_field = token[1:].decode("ascii", "replace").split(" ")
             status = status_field[:1]
             score = int(status_field[1:]) if status_field[1:].isdigit() else None
-            first_path = _decode_path(next_token())
+            first_raw = next_token()
+            path_raw = next_token() if status in ("R", "C") else first_raw
             if status in ("R", "C"):
                 change = FileChange(
-                    path=_decode_path(next_token()),
-                    old_path=first_path,
+                    path=_decode_path(path_raw),
+                    old_path=_decode_path(first_raw),
                     status=status,
                     old_mode=old_mode,
                     new_mode=new_mode,
                     similarity=score,
                 )
             else:
-                change = FileChange(path=first_path, status=status, old_mode=old_mode, new_mode=new_mode)
+                change = FileChange(path=_decode_path(first_raw), status=status, old_mode=old_mode, new_mode=new_mode)
             files.append(change)
-            by_path[change.path] = change
+            by_path[path_raw] = change
             continue
 
         match = _NUMSTAT.match(token)
@@ -239,10 +242,10 @@ def parse_file_records(data: bytes) -> tuple[list[FileChange], bytes]:
             continue
         added_field, removed_field, path_field = match.groups()
         if path_field:
-            path = _decode_path(path_field)
+            path = path_field
         else:
             next_token()  # the source path of a rename or copy
-            path = _decode_path(next_token())
+            path = next_token()
         binary = added_field == b"-"
         added = 0 if binary else int(added_field)
         removed = 0 if binary else int(removed_field)
