@@ -53,6 +53,11 @@ LOG_OPTIONS = (
     "--find-renames",
     "--find-copies",
     "--diff-merges=first-parent",
+    # A user's diff.submodule=log prints no `diff --git` block for a
+    # submodule, which would shift every later block onto the wrong file;
+    # log.showRoot=false would hide the root commit's files.
+    "--submodule=short",
+    "--root",
     "--encoding=UTF-8",
     f"--format={LOG_FORMAT}",
 )
