@@ -273,18 +273,15 @@ def _decode_path(raw: bytes) -> str:
 
 def split_patch(patch: str) -> list[str]:
     """Cut a commit's patch into per-file blocks, each starting at a `diff --git` line."""
-    blocks: list[str] = []
-    start = None
-    position = 0
-    for line in patch.splitlines(keepends=True):
-        if line.startswith("diff --git "):
-            if start is not None:
-                blocks.append(patch[start:position])
-            start = position
-        position += len(line)
-    if start is not None:
-        blocks.append(patch[start:])
-    return blocks
+    # Only "\n" ends a line in git's output. str.splitlines would also cut at
+    # form feeds, U+2028 and other breaks inside a line's content, and a
+    # fragment starting with "diff --git " would then open a false block.
+    starts = [0] if patch.startswith("diff --git ") else []
+    position = patch.find("\ndiff --git ")
+    while position >= 0:
+        starts.append(position + 1)
+        position = patch.find("\ndiff --git ", position + 1)
+    return [patch[start:end] for start, end in zip(starts, [*starts[1:], len(patch)])]
 
 
 def attach_patches(files: list[FileChange], patch: str) -> None:
