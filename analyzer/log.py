@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import re
+import secrets
 from collections.abc import Iterator
 from datetime import datetime
 
@@ -24,12 +25,14 @@ from analyzer.window import Selection
 
 logger = logging.getLogger(__name__)
 
-# Every commit's format starts with NUL + two RS bytes. NUL never occurs in patch
-# text (git treats such files as binary), and NUL + RS never occurs in the
-# -z records, whose fields are paths and numbers.
-COMMIT_MARKER = b"\x00\x1e\x1e"
+# Every commit's format starts with NUL + two RS bytes + a random nonce + RS.
+# NUL never occurs in patch text (git treats such files as binary). The -z
+# records are NUL-separated paths, and a path may itself start with RS bytes,
+# so the nonce, new for every run, is what keeps a file name from posing as
+# the start of a commit.
+MARKER_PREFIX = b"\x00\x1e\x1e"
 FIELD_SEPARATOR = "\x1f"
-LOG_FORMAT = "%x00%x1e%x1e%H%x1f%P%x1f%aN%x1f%aE%x1f%aI%x1f%cI%x1f%B"
+FIELDS_FORMAT = "%H%x1f%P%x1f%aN%x1f%aE%x1f%aI%x1f%cI%x1f%B"
 
 READ_CHUNK_BYTES = 1 << 20
 
@@ -59,15 +62,20 @@ LOG_OPTIONS = (
     "--submodule=short",
     "--root",
     "--encoding=UTF-8",
-    f"--format={LOG_FORMAT}",
 )
 
 _NUMSTAT = re.compile(rb"^(\d+|-)\t(\d+|-)\t(.*)$", re.DOTALL)
 
 
-def log_arguments(selection: Selection) -> list[str]:
-    """Return the full `git log` command line (after `git`) for `selection`."""
-    arguments = [*GIT_CONFIG, "log", *LOG_OPTIONS]
+def new_marker() -> bytes:
+    """Return a commit marker no file name or message can predict."""
+    return MARKER_PREFIX + secrets.token_hex(8).encode("ascii") + b"\x1e"
+
+
+def log_arguments(selection: Selection, marker: bytes) -> list[str]:
+    """Return the full `git log` command line (after `git`) for `selection`, each commit led by `marker`."""
+    marker_format = "".join(f"%x{byte:02x}" if byte < 0x20 else chr(byte) for byte in marker)
+    arguments = [*GIT_CONFIG, "log", *LOG_OPTIONS, f"--format={marker_format}{FIELDS_FORMAT}"]
     if selection.first_parent:
         arguments.append("--first-parent")
     if selection.since is not None:
@@ -111,7 +119,8 @@ def read_commits(repository: Repository, selection: Selection) -> Iterator[Commi
     shallow_ids = _shallow_boundary(repository)
 
     try:
-        process = repository.git().execute(["git", *log_arguments(selection)], as_process=True)
+        marker = new_marker()
+        process = repository.git().execute(["git", *log_arguments(selection, marker)], as_process=True)
     except git.GitCommandNotFound:
         raise AnalyzerError("git.missing") from None
 
@@ -121,17 +130,17 @@ def read_commits(repository: Repository, selection: Selection) -> Iterator[Commi
         chunk = stdout.read(READ_CHUNK_BYTES)
         if not chunk:
             break
-        search_from = max(len(pending) - len(COMMIT_MARKER) + 1, 0)
+        search_from = max(len(pending) - len(marker) + 1, 0)
         pending += chunk
-        cut = pending.rfind(COMMIT_MARKER, search_from)
+        cut = pending.rfind(marker, search_from)
         if cut <= 0:
             continue
         complete, pending = pending[:cut], pending[cut:]
-        for record in complete.split(COMMIT_MARKER):
+        for record in complete.split(marker):
             if record:
                 yield parse_record(record, shallow_ids)
 
-    for record in pending.split(COMMIT_MARKER):
+    for record in pending.split(marker):
         if record:
             yield parse_record(record, shallow_ids)
 
