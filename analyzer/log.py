@@ -252,7 +252,8 @@ def parse_file_records(data: bytes) -> tuple[list[FileChange], bytes]:
 
         match = _NUMSTAT.match(token)
         if match is None:
-            logger.debug("skipping unexpected git log record %r", token[:80])
+            # Only the size: a record's text may hold a path or line content.
+            logger.debug("skipping an unexpected git log record of %d bytes", len(token))
             continue
         added_field, removed_field, path_field = match.groups()
         if path_field:
@@ -333,7 +334,10 @@ def extract_lines(block: str) -> tuple[list[str], list[str]]:
     try:
         patch_set = PatchSet(block)
     except UnidiffParseError as error:
-        logger.debug("unidiff could not parse a block (%s); reading lines directly", error)
+        # unidiff's message quotes the offending diff line, which may hold a
+        # credential, so only its first words reach the log.
+        reason = str(error).split(":", 1)[0]
+        logger.debug("unidiff could not parse a block (%s); reading lines directly", reason)
         return _extract_lines_plainly(block)
 
     added: list[str] = []

@@ -176,3 +176,17 @@ def test_git_round_trip(contents: dict[str, list[str]]) -> None:
             assert change.status == "A"
             assert change.added == len(lines)
             assert change.added_lines == [line.rstrip("\r") for line in lines]
+
+
+def test_parse_failure_log_hides_lines(caplog) -> None:
+    # A line that is no diff line: unidiff fails and its message quotes the line.
+    secret_line = "+token = " + "ghp_" + "A1b2C3d4" * 4 + "xyzw"
+    block = f"diff --git a/f b/f\n--- a/f\n+++ b/f\n@@ -1,2 +1,3 @@\n{secret_line}\n-old\n?ghp_quoted\n"
+    caplog.set_level("DEBUG", logger="analyzer")
+
+    added, removed = extract_lines(block)
+
+    assert secret_line[1:] in added
+    assert "old" in removed
+    assert caplog.records
+    assert "ghp_" not in caplog.text
