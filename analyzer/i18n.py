@@ -64,6 +64,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "--since（{since}）晚于 --until（{until}）。请交换两者。",
         "--since ({since}) is after --until ({until}). Swap them.",
     ),
+    "window.out_of_range": (
+        "日期超出范围：{value}。请使用 0001-01-02 到 9999-12-30 之间的日期。",
+        "date out of range: {value}. Use a date from 0001-01-02 to 9999-12-30.",
+    ),
+    "window.bad_branch": (
+        "无效分支名：{value}。分支名不能以 - 开头；请用 --branch 指定分支或引用名。",
+        "invalid branch: {value}. A branch name cannot start with -; pass a branch or ref name with --branch.",
+    ),
     "window.bad_range": (
         "无效范围：{value}。请写成 A..B（例如 v1.0..main）。",
         "invalid range: {value}. Write it as A..B (for example v1.0..main).",
