@@ -78,11 +78,14 @@ def log_arguments(selection: Selection, marker: bytes) -> list[str]:
     arguments = [*GIT_CONFIG, "log", *LOG_OPTIONS, f"--format={marker_format}{FIELDS_FORMAT}"]
     if selection.first_parent:
         arguments.append("--first-parent")
+    # git reads a bare `@N` as a Unix time only when N has nine digits or
+    # more (from 1973-03-03); `@N +0000` is exact for every N >= 0. git keeps
+    # no commit before 1970, so earlier bounds are clamped to 0.
     if selection.since is not None:
-        arguments.append(f"--since=@{int(selection.since.timestamp())}")
+        arguments.append(f"--since=@{max(int(selection.since.timestamp()), 0)} +0000")
     if selection.until is not None:
         # git's --until is inclusive and committer dates are whole seconds.
-        arguments.append(f"--until=@{int(selection.until.timestamp()) - 1}")
+        arguments.append(f"--until=@{max(int(selection.until.timestamp()) - 1, 0)} +0000")
     arguments.extend(selection.revisions)
     arguments.append("--")
     return arguments
