@@ -199,3 +199,26 @@ def test_credentials_reported_by_kind_and_place(secret_repo: GitRepo) -> None:
         assert ("config/settings.py", line) in places
     assert any(path == "deploy/id_rsa" for path, _ in places)
     assert all(hit["kind"] for hit in commit["findings"])
+
+
+@pytest.mark.parametrize(
+    ("key", "value"),
+    [
+        ("analyzer.weburl", "javascript:alert(1)//"),
+        ("remote.origin.url", "https://github.com/acme/wid)get (x).git"),
+    ],
+)
+def test_commit_link_stays_http(repo: GitRepo, key: str, value: str) -> None:
+    repo.git("config", key, value)
+    if key != "remote.origin.url":
+        repo.git("remote", "add", "origin", "https://github.com/acme/widget.git")
+        repo.git("config", "analyzer.forge", "github")
+    repo.write("a.txt", "a\n")
+    sha = repo.commit("feat: one", when="2026-01-10T08:00:00+00:00")
+    result = run_cli("report", "--repo", str(repo.path), "--no-llm", "-q", "--date", "2026-01-10", "--tz", "UTC")
+    assert result.returncode == 0, result.stderr
+    links = [token.attrs["href"] for token in walk(PARSER.parse(result.stdout)) if token.type == "link_open"]
+    commit_links = [link for link in links if not link.startswith("#")]
+    assert all(link.startswith("https://") and link.endswith(f"/commit/{sha}") for link in commit_links), commit_links
+    # Other renderers may not drop a javascript: target as markdown-it does.
+    assert "javascript:" not in result.stdout
