@@ -28,6 +28,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "不是 git 仓库：{path}。请用 --repo 指定一个本地 git 克隆（普通或 bare）。",
         "not a git repository: {path}. Pass a local git clone (normal or bare) with --repo.",
     ),
+    "repo.unsafe": (
+        "git 拒绝读取 {path}：该仓库属于其他用户。确认可信后运行 git config --global --add safe.directory {path}。",
+        "git refuses to read {path}: the repository belongs to another user. "
+        "If you trust it, run git config --global --add safe.directory {path}.",
+    ),
     "repo.empty": (
         "仓库 {path} 还没有任何提交，无可分析内容。",
         "repository {path} has no commits yet, so there is nothing to analyze.",

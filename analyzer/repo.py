@@ -73,7 +73,11 @@ def open_repository(path: Path) -> Repository:
         root = git_dir if bare else Path(_run(runner, "rev-parse", "--show-toplevel")).resolve()
     except git.GitCommandNotFound:
         raise AnalyzerError("git.missing") from None
-    except git.GitCommandError:
+    except git.GitCommandError as error:
+        # git refuses a repository owned by another user; saying "not a git
+        # repository" would hide the one-line fix.
+        if "dubious ownership" in str(error.stderr):
+            raise AnalyzerError("repo.unsafe", path=path) from None
         raise AnalyzerError("repo.not_git", path=path) from None
 
     runner = git.Git(str(root))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 from pathlib import Path
 
@@ -136,3 +137,14 @@ def test_window_before_1973(repo: GitRepo) -> None:
     assert shas("1970-01-01", "1972-12-31") == [old]
     assert shas("1900-01-01", "2030-01-01") == [new, old]
     assert shas("2026-01-10", "2026-01-10") == [new]
+
+
+def test_repository_of_another_user(day_repo: GitRepo, tmp_path: Path) -> None:
+    if os.geteuid() != 0:
+        pytest.skip("changing a folder's owner needs root")
+    home = tmp_path / "home"
+    home.mkdir()
+    os.chown(day_repo.path, 65534, 65534)
+    env = {"HOME": str(home), "XDG_CONFIG_HOME": str(home)}
+    check_failure(run_cli("report", "--repo", str(day_repo.path), *NO_MODEL, env=env), 1, "safe.directory")
+    check_failure(run_cli("report", "--repo", str(day_repo.path), *NO_MODEL, "--lang", "en", env=env), 1, "another user")
