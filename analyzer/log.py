@@ -79,8 +79,8 @@ def log_arguments(selection: Selection, marker: bytes) -> list[str]:
     if selection.first_parent:
         arguments.append("--first-parent")
     # git reads a bare `@N` as a Unix time only when N has nine digits or
-    # more (from 1973-03-03); `@N +0000` is exact for every N >= 0. git keeps
-    # no commit before 1970, so earlier bounds are clamped to 0.
+    # more (from 1973-03-03), but `@N +0000` is exact for every N >= 0. git stores
+    # commit times as unsigned seconds since 1970, so earlier bounds are clamped to 0.
     if selection.since is not None:
         arguments.append(f"--since=@{max(int(selection.since.timestamp()), 0)} +0000")
     if selection.until is not None:
@@ -255,7 +255,7 @@ def parse_file_records(data: bytes) -> tuple[list[FileChange], bytes]:
 
         match = _NUMSTAT.match(token)
         if match is None:
-            # Only the size: a record's text may hold a path or line content.
+            # Only the size, because a record's text may contain a path or line content.
             logger.debug("skipping an unexpected git log record of %d bytes", len(token))
             continue
         added_field, removed_field, path_field = match.groups()
@@ -337,7 +337,7 @@ def extract_lines(block: str) -> tuple[list[str], list[str]]:
     try:
         patch_set = PatchSet(block)
     except UnidiffParseError as error:
-        # unidiff's message quotes the offending diff line, which may hold a
+        # unidiff's message quotes the offending diff line, which may contain a
         # credential, so only its first words reach the log.
         reason = str(error).split(":", 1)[0]
         logger.debug("unidiff could not parse a block (%s); reading lines directly", reason)

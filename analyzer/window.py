@@ -81,7 +81,7 @@ def day_bounds(day: date, zone: ZoneInfo) -> tuple[datetime, datetime]:
     try:
         start = datetime.combine(day, time.min, tzinfo=zone)
         end = datetime.combine(day + timedelta(days=1), time.min, tzinfo=zone)
-        # Unix time is what git receives; it overflows at the calendar's ends.
+        # git receives Unix times, and computing one overflows at the ends of the calendar.
         start.timestamp(), end.timestamp()
     except (OverflowError, ValueError):
         raise UsageError("window.out_of_range", value=day.isoformat()) from None

@@ -1,4 +1,4 @@
-"""A builder for one repository whose history holds every awkward case the reader must survive.
+"""A builder for one repository whose history contains every awkward case the reader must survive.
 
 Commit times sit near midnight in several offsets, so a day's window gives
 different commits in UTC and in Asia/Shanghai. Committer dates grow along the

@@ -140,7 +140,7 @@ def test_ratings_ignore_hostile_text(tmp_path: Path) -> None:
     assert hostile == plain
 
 
-# Credentials are built at run time so this file holds none.
+# Credentials are built at run time so this file contains none.
 AWS_KEY = "AKIA" + "QWERTYUIOPASDFGH"
 GITHUB_TOKEN = "ghp_" + "aB3dE5gH7jK9mN1pQ3sT5vW7yZ9bC1dE3fG5"
 HF_TOKEN = "hf_" + "AbCdEfGhIjKlMnOpQrStUvWxYz01234567"
