@@ -29,6 +29,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "不是 git 仓库：{path}。请用 --repo 指定一个本地 git 克隆（普通或 bare）。",
         "not a git repository: {path}. Pass a local git clone (normal or bare) with --repo.",
     ),
+    "repo.unsafe": (
+        "git 拒绝读取 {path}：该仓库属于其他用户。确认可信后运行 git config --global --add safe.directory {path}。",
+        "git refuses to read {path}: the repository belongs to another user. "
+        "If you trust it, run git config --global --add safe.directory {path}.",
+    ),
     "repo.empty": (
         "仓库 {path} 还没有任何提交，无可分析内容。",
         "repository {path} has no commits yet, so there is nothing to analyze.",
@@ -64,6 +69,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "window.reversed": (
         "--since（{since}）晚于 --until（{until}）。请交换两者。",
         "--since ({since}) is after --until ({until}). Swap them.",
+    ),
+    "window.out_of_range": (
+        "日期超出范围：{value}。请使用 0001-01-02 到 9999-12-30 之间的日期。",
+        "date out of range: {value}. Use a date from 0001-01-02 to 9999-12-30.",
+    ),
+    "window.bad_branch": (
+        "无效分支名：{value}。分支名不能以 - 开头；请用 --branch 指定分支或引用名。",
+        "invalid branch: {value}. A branch name cannot start with -; pass a branch or ref name with --branch.",
     ),
     "window.bad_range": (
         "无效范围：{value}。请写成 A..B（例如 v1.0..main）。",
