@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -14,7 +13,6 @@ from analyzer.repo import open_repository
 from analyzer.rules import load_rules
 from analyzer.window import Selection
 from tests.example_repo import build_example_repo, load_example_commits
-from tests.gitrepo import GitRepo
 
 LEVELS = {"high": Importance.HIGH, "medium": Importance.MEDIUM, "low": Importance.LOW}
 

@@ -6,19 +6,15 @@ import io
 import os
 import subprocess
 import sys
-from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
 from rich.console import Console
 
-from analyzer.commit import Commit, FileChange
-from analyzer.facts import build_facts
 from analyzer.gate import FailOn
 from analyzer.hook import install_hook
 from analyzer.i18n import set_language
 from analyzer.review import OutputFormat, ReviewOptions, review_range, run_pre_push
-from analyzer.rules import load_rules
 from tests.pushrepo import PushRepos, make_push_repos, run
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -29,26 +25,6 @@ AWS_KEY = "AKIAIOSFODNN7EXAMPLE"
 GITHUB_TOKEN = "ghp_" + "a1B2c3D4e5F6g7H8i9J0k1L2m3N4o5P6q7R8"
 
 
-def secret_detector_ready() -> bool:
-    """Return True when the default rules flag a planted AWS key as a `secret` hit."""
-    now = datetime.now(timezone.utc)
-    change = FileChange(path="deploy.env", status="A", added=1, added_lines=[f"AWS_ACCESS_KEY_ID={AWS_KEY}"])
-    commit = Commit(
-        sha="1" * 40,
-        parents=(),
-        author_name="a",
-        author_email="a@example.com",
-        author_time=now,
-        committer_time=now,
-        subject="chore: probe",
-        body="",
-        files=[change],
-    )
-    return any(hit.kind == "secret" for hit in build_facts(commit, load_rules()).hits)
-
-
-# NOTE: the secret detector ships with the rules engine; until it is merged these tests skip.
-needs_secret_detector = pytest.mark.skipif(not secret_detector_ready(), reason="secret detector not available")
 
 
 @pytest.fixture(autouse=True)
@@ -83,7 +59,6 @@ def test_push_clean_passes(repos: PushRepos) -> None:
     assert "no blocking findings" in pushed.stderr
 
 
-@needs_secret_detector
 def test_push_aws_key_blocked(repos: PushRepos) -> None:
     before = repos.remote_ref("refs/heads/main")
     secret_commit = plant_secret(repos)
@@ -101,7 +76,6 @@ def test_push_aws_key_blocked(repos: PushRepos) -> None:
     assert "ANALYZER_SKIP=1" in output
 
 
-@needs_secret_detector
 def test_push_github_token_blocked(repos: PushRepos) -> None:
     repos.commit("scripts/release.sh", f'#!/bin/sh\nexport GITHUB_TOKEN="{GITHUB_TOKEN}"\n', "ci: add release script")
 
@@ -158,7 +132,6 @@ def test_push_deletion_passes(repos: PushRepos) -> None:
     assert "nothing to review" in pushed.stderr
 
 
-@needs_secret_detector
 def test_push_two_refs_one_blocked(repos: PushRepos) -> None:
     main_before = repos.remote_ref("refs/heads/main")
     repos.commit("docs/a.md", "a\n", "docs: a")
@@ -177,7 +150,6 @@ def test_push_two_refs_one_blocked(repos: PushRepos) -> None:
     assert AWS_KEY not in output_of(pushed)
 
 
-@needs_secret_detector
 def test_push_annotated_tag_blocked(repos: PushRepos) -> None:
     repos.git("switch", "-q", "-c", "release")
     secret_commit = plant_secret(repos)
@@ -201,7 +173,6 @@ def test_push_tag_of_pushed_commit(repos: PushRepos) -> None:
     assert "no commits to review" in pushed.stderr
 
 
-@needs_secret_detector
 def test_push_without_remote_refs(tmp_path: Path) -> None:
     created = make_push_repos(tmp_path)
     fresh = tmp_path / "fresh"
@@ -221,7 +192,6 @@ def test_push_without_remote_refs(tmp_path: Path) -> None:
     assert repos.remote_ref("refs/heads/main") is None
 
 
-@needs_secret_detector
 def test_push_sha256_repository(tmp_path: Path) -> None:
     repos = make_push_repos(tmp_path, object_format="sha256")
     install_hook(repos.work, extra_args=("--lang", "en"))
@@ -235,7 +205,6 @@ def test_push_sha256_repository(tmp_path: Path) -> None:
     assert repos.remote_ref("refs/heads/topic") is None
 
 
-@needs_secret_detector
 def test_push_chinese_message(tmp_path: Path) -> None:
     repos = make_push_repos(tmp_path)
     install_hook(repos.work, extra_args=("--lang", "zh"))
@@ -279,7 +248,6 @@ def run_entry(repos: PushRepos, extra_env: dict[str, str], *args: str) -> subpro
     )
 
 
-@needs_secret_detector
 def test_pre_commit_range_blocks(repos: PushRepos) -> None:
     base = repos.out("rev-parse", "HEAD")
     plant_secret(repos)
@@ -303,7 +271,6 @@ def test_pre_commit_range_excludes_before(repos: PushRepos) -> None:
     assert "1 commits" in ran.stderr
 
 
-@needs_secret_detector
 def test_pre_commit_root_push(repos: PushRepos) -> None:
     repos.git("switch", "-q", "-c", "topic")
     plant_secret(repos)
@@ -417,7 +384,6 @@ def test_review_default_range(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -
     assert "未发现阻止推送的问题" in err_buffer.getvalue()
 
 
-@needs_secret_detector
 def test_review_json_blocked(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     repos = make_push_repos(tmp_path)
     for key, value in repos.env.items():

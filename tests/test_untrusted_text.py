@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import re
 from pathlib import Path
@@ -148,7 +147,6 @@ OPENAI_KEY = "sk-" + "proj" + "Zx9Yw8Vu7Ts6Rq5Po4Nm3Lk2Jh1Gf0EdCbA9z8y7x6w5v4u3"
 PASSWORD = "Tr0ub4dor" + "&3horse"
 PRIVATE_KEY_BODY = "MIIEowIBAAKCAQEA" + "7bq3" * 12
 SECRETS = [AWS_KEY, GITHUB_TOKEN, HF_TOKEN, OPENAI_KEY, PASSWORD, PRIVATE_KEY_BODY]
-REDACTOR_PENDING = importlib.util.find_spec("analyzer.redact") is None
 
 
 @pytest.fixture
@@ -179,7 +177,6 @@ def report_outputs(repo: GitRepo) -> dict[str, str]:
     return outputs
 
 
-@pytest.mark.xfail(REDACTOR_PENDING, reason="the credential redactor (analyzer.redact) is pending", strict=False)
 def test_credentials_never_shown(secret_repo: GitRepo) -> None:
     outputs = report_outputs(secret_repo)
     for name, text in outputs.items():
@@ -190,7 +187,6 @@ def test_credentials_never_shown(secret_repo: GitRepo) -> None:
             assert secret[:16] not in text, (name, secret[:6])
 
 
-@pytest.mark.xfail(REDACTOR_PENDING, reason="the credential redactor (analyzer.redact) is pending", strict=False)
 def test_credentials_reported_by_kind_and_place(secret_repo: GitRepo) -> None:
     data = json.loads(report_outputs(secret_repo)["json"])
     commit = data["repositories"][0]["commits"][0]
