@@ -252,8 +252,9 @@ def check_writable(path: Path) -> None:
 def emit(rendered: str, output: Path | None, quiet: bool) -> None:
     """Write the report to `output` atomically, or to stdout."""
     if output is None:
-        sys.stdout.write(rendered)
-        sys.stdout.flush()
+        # Reports are UTF-8 whatever the locale, so Chinese text never fails to encode.
+        sys.stdout.buffer.write(rendered.encode("utf-8"))
+        sys.stdout.buffer.flush()
         return
     write_atomic(output, rendered)
     if not quiet:

@@ -70,7 +70,15 @@ def open_repository(path: Path) -> Repository:
     try:
         bare = _run(runner, "rev-parse", "--is-bare-repository") == "true"
         git_dir = Path(_run(runner, "rev-parse", "--absolute-git-dir")).resolve()
-        root = git_dir if bare else Path(_run(runner, "rev-parse", "--show-toplevel")).resolve()
+        inside_git_dir = _run(runner, "rev-parse", "--is-inside-git-dir") == "true"
+        if bare:
+            root = git_dir
+        elif inside_git_dir:
+            # `--repo project/.git`: there is no work tree to ask, but the
+            # work tree of a plain `.git` folder is its parent.
+            root = git_dir.parent if git_dir.name == ".git" else git_dir
+        else:
+            root = Path(_run(runner, "rev-parse", "--show-toplevel")).resolve()
     except git.GitCommandNotFound:
         raise AnalyzerError("git.missing") from None
     except git.GitCommandError as error:
