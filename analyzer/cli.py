@@ -306,7 +306,7 @@ def main(argv: list[str] | None = None) -> None:
     except KeyboardInterrupt:
         sys.exit(130)
     except BrokenPipeError:
-        # The reader of stdout went away (for example `| head`); nothing left to say.
+        # The reader of stdout went away (for example `| head`), so nothing more can be written.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         sys.exit(EXIT_RUNTIME)
     except Exception as error:  # noqa: BLE001 - the top of the program reports any failure once

@@ -29,7 +29,7 @@ class AnalyzedCommit:
     written_by: dict[str, str] = field(default_factory=dict)
     """Section name to `rules` or `model`."""
     coverage: str | None = None
-    """What part of the diff the model saw (files whole, clipped, skipped); None without a model."""
+    """Coverage line of the diff the model read (files whole, clipped, skipped); None without a model."""
 
 
 @dataclass(slots=True)
@@ -50,7 +50,7 @@ MESSAGE_PATH = "提交信息"
 def redact_message(commit: Commit, rules: RuleSet) -> list[DetectorHit]:
     """Replace credentials in the subject and body with markers; return one finding per credential.
 
-    Every later stage and renderer sees only the redacted text, so a token
+    Every later stage and renderer gets only the redacted text, so a token
     pasted into a commit message reaches no report, prompt or log.
     """
     labels = rules.text.get("secret_kinds", {})

@@ -25,7 +25,7 @@ _SCP_LIKE = re.compile(r"^(?:[^@/]+@)?(?P<host>[^:/]+):(?P<path>[^/].*)$")
 
 @dataclass(frozen=True, slots=True)
 class Repository:
-    """A local clone as the analyzer sees it."""
+    """A local clone: its folders, display name, remote and forge."""
 
     path: Path
     """Work tree root, or the git folder of a bare clone."""

@@ -1,4 +1,4 @@
-"""Which commits a run covers: a day, a time window or a revision range, in a time zone."""
+"""Commit selection of a run: a day, a time window or a revision range, in a time zone."""
 
 from __future__ import annotations
 
@@ -26,7 +26,7 @@ class Selection:
     first_parent: bool = True
     """Follow first parents only, so a day shows what landed on the branch."""
     label: str = ""
-    """What the report title shows: a date, a window or a range."""
+    """Text of the report title: a date, a window or a range."""
 
 
 def local_zone() -> ZoneInfo:

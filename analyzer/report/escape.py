@@ -28,7 +28,7 @@ _INLINE_ESCAPES = {
 }
 _INLINE_PATTERN = re.compile("|".join(re.escape(character) for character in _INLINE_ESCAPES))
 
-# In prose, code spans, bold and plain http(s) URLs may stay; everything that
+# Prose keeps code spans, bold and plain http(s) URLs. Everything else that
 # could become HTML, a link, an image, a heading or a table cell break is escaped.
 _PROSE_ESCAPES = {
     "\\": "\\\\",
