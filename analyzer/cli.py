@@ -29,22 +29,7 @@ from analyzer.window import parse_zone, resolve_selection
 logger = logging.getLogger(__name__)
 
 
-def early_language(argv: list[str]) -> str:
-    """Pick the help language before typer parses anything: `--lang` in argv, else the locale."""
-    for index, argument in enumerate(argv):
-        if argument == "--lang" and index + 1 < len(argv):
-            return argv[index + 1]
-        if argument.startswith("--lang="):
-            return argument.split("=", 1)[1]
-    return i18n.detect_language()
-
-
-HELP_LANGUAGE = early_language(sys.argv[1:])
-
-
-def text(chinese: str, english: str) -> str:
-    """Return help text in the help language."""
-    return english if HELP_LANGUAGE == "en" else chinese
+text = i18n.help_text
 
 
 app = typer.Typer(
@@ -66,7 +51,13 @@ def root(
     version: Annotated[
         bool, typer.Option("--version", help=text("显示版本并退出。", "Show the version and exit."))
     ] = False,
+    lang: Annotated[
+        Optional[str],
+        typer.Option("--lang", help=text("消息语言：zh（默认）或 en。", "Message language: zh (default) or en.")),
+    ] = None,
 ) -> None:
+    if lang is not None:
+        i18n.set_language(lang)
     if version:
         from analyzer import __version__
 
@@ -101,7 +92,7 @@ def setup(lang: str | None, debug: bool) -> None:
     )
 
 
-@app.command()
+@app.command(help=text("生成每日更新报告（Markdown 或 JSON）。", "Write the daily report (Markdown or JSON)."))
 def report(
     repo: Annotated[
         list[Path],
@@ -166,7 +157,7 @@ def report(
     lang: LangOption = None,
     debug: DebugOption = False,
 ) -> None:
-    """生成每日更新报告（Markdown 或 JSON）。 / Write the daily report (Markdown or JSON)."""
+    """Write the daily report of the selected window as Markdown or JSON."""
     setup(lang, debug)
     zone = parse_zone(tz)
     selection = resolve_selection(
@@ -261,12 +252,42 @@ def check_writable(path: Path) -> None:
 def emit(rendered: str, output: Path | None, quiet: bool) -> None:
     """Write the report to `output` atomically, or to stdout."""
     if output is None:
-        sys.stdout.write(rendered)
-        sys.stdout.flush()
+        # Reports are UTF-8 whatever the locale, so Chinese text never fails to encode.
+        sys.stdout.buffer.write(rendered.encode("utf-8"))
+        sys.stdout.buffer.flush()
         return
     write_atomic(output, rendered)
     if not quiet:
         stderr.print(i18n.message("output.written", path=output))
+
+
+@app.command(help=text("显示一个提交的事实、命中的每条规则、得分与重要程度。", "Show one commit's facts, each rule that fired, the score and the level."))
+def explain(
+    rev: Annotated[str, typer.Argument(help=text("要解释的提交（SHA、分支或其他 git 版本名）。", "Commit to explain (SHA, branch or any git revision)."))],
+    repo: Annotated[
+        Path, typer.Option("--repo", help=text("本地 git 克隆路径。", "Local git clone."))
+    ] = Path("."),
+    rules_file: Annotated[
+        Optional[Path],
+        typer.Option("--rules", help=text("额外的规则文件，合并在默认规则与仓库的 .analyzer/rules.toml 之上。", "Extra rule file, merged over the defaults and the repository's .analyzer/rules.toml.")),
+    ] = None,
+    lang: LangOption = None,
+    debug: DebugOption = False,
+) -> None:
+    """Show the facts of one commit, each rule that fired, the score and the level."""
+    from analyzer.explain import explain as explain_commit
+
+    setup(lang, debug)
+    repository = open_repository(repo)
+    rules = load_rules(repository.path, rules_file)
+    explain_commit(repository, rev, rules)
+
+
+# The pre-push review and its hook live in their own module.
+from analyzer.review_cli import hook_app, review_command  # noqa: E402
+
+app.command("review", help=text("审查将要推送的提交。", "Review the commits a push would send."))(review_command)
+app.add_typer(hook_app, name="hook")
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -285,7 +306,7 @@ def main(argv: list[str] | None = None) -> None:
     except KeyboardInterrupt:
         sys.exit(130)
     except BrokenPipeError:
-        # The reader of stdout went away (for example `| head`); nothing left to say.
+        # The reader of stdout went away (for example `| head`), so nothing more can be written.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         sys.exit(EXIT_RUNTIME)
     except Exception as error:  # noqa: BLE001 - the top of the program reports any failure once

@@ -8,6 +8,7 @@ language comes from `--lang`, else from the locale (`LC_ALL`, `LC_MESSAGES`,
 from __future__ import annotations
 
 import os
+import sys
 
 LANGUAGES = ("zh", "en")
 
@@ -27,6 +28,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "repo.not_git": (
         "不是 git 仓库：{path}。请用 --repo 指定一个本地 git 克隆（普通或 bare）。",
         "not a git repository: {path}. Pass a local git clone (normal or bare) with --repo.",
+    ),
+    "repo.unsafe": (
+        "git 拒绝读取 {path}：该仓库属于其他用户。确认可信后运行 git config --global --add safe.directory {path}。",
+        "git refuses to read {path}: the repository belongs to another user. "
+        "If you trust it, run git config --global --add safe.directory {path}.",
     ),
     "repo.empty": (
         "仓库 {path} 还没有任何提交，无可分析内容。",
@@ -63,6 +69,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "window.reversed": (
         "--since（{since}）晚于 --until（{until}）。请交换两者。",
         "--since ({since}) is after --until ({until}). Swap them.",
+    ),
+    "window.out_of_range": (
+        "日期超出范围：{value}。请使用 0001-01-02 到 9999-12-30 之间的日期。",
+        "date out of range: {value}. Use a date from 0001-01-02 to 9999-12-30.",
+    ),
+    "window.bad_branch": (
+        "无效分支名：{value}。分支名不能以 - 开头；请用 --branch 指定分支或引用名。",
+        "invalid branch: {value}. A branch name cannot start with -; pass a branch or ref name with --branch.",
     ),
     "window.bad_range": (
         "无效范围：{value}。请写成 A..B（例如 v1.0..main）。",
@@ -134,3 +148,22 @@ def register(messages: dict[str, tuple[str, str]]) -> None:
         if key in MESSAGES:
             raise ValueError(f"message key registered twice: {key}")
     MESSAGES.update(messages)
+
+
+def early_language(argv: list[str]) -> str:
+    """Pick the help language before typer parses anything: `--lang` in argv, else the locale."""
+    for index, argument in enumerate(argv):
+        if argument == "--lang" and index + 1 < len(argv):
+            return argv[index + 1]
+        if argument.startswith("--lang="):
+            return argument.split("=", 1)[1]
+    return detect_language()
+
+
+# Typer builds help text when commands are defined, before options are parsed.
+HELP_LANGUAGE = early_language(sys.argv[1:])
+
+
+def help_text(chinese: str, english: str) -> str:
+    """Return command-line help in the help language."""
+    return english if HELP_LANGUAGE == "en" else chinese

@@ -12,6 +12,7 @@ import fcntl
 import logging
 import queue
 import re
+import secrets
 import threading
 from collections.abc import Iterator
 from datetime import datetime
@@ -28,12 +29,14 @@ from analyzer.window import Selection
 
 logger = logging.getLogger(__name__)
 
-# Every commit's format starts with NUL + two RS bytes. NUL never occurs in patch
-# text (git treats such files as binary), and NUL + RS never occurs in the
-# -z records, whose fields are paths and numbers.
-COMMIT_MARKER = b"\x00\x1e\x1e"
+# Every commit's format starts with NUL + two RS bytes + a random nonce + RS.
+# NUL never occurs in patch text (git treats such files as binary). The -z
+# records are NUL-separated paths, and a path may itself start with RS bytes,
+# so the nonce, new for every run, is what keeps a file name from posing as
+# the start of a commit.
+MARKER_PREFIX = b"\x00\x1e\x1e"
 FIELD_SEPARATOR = "\x1f"
-LOG_FORMAT = "%x00%x1e%x1e%H%x1f%P%x1f%aN%x1f%aE%x1f%aI%x1f%cI%x1f%B"
+FIELDS_FORMAT = "%H%x1f%P%x1f%aN%x1f%aE%x1f%aI%x1f%cI%x1f%B"
 
 READ_CHUNK_BYTES = 1 << 20
 
@@ -64,24 +67,36 @@ LOG_OPTIONS = (
     "--find-renames",
     "--find-copies",
     "--diff-merges=first-parent",
+    # A user's diff.submodule=log prints no `diff --git` block for a
+    # submodule, which would shift every later block onto the wrong file;
+    # log.showRoot=false would hide the root commit's files.
+    "--submodule=short",
+    "--root",
     "--encoding=UTF-8",
-    f"--format={LOG_FORMAT}",
 )
 
-_BLOCK_START = re.compile(r"^diff --git ", re.MULTILINE)
 _NUMSTAT = re.compile(rb"^(\d+|-)\t(\d+|-)\t(.*)$", re.DOTALL)
 
 
-def log_arguments(selection: Selection) -> list[str]:
-    """Return the full `git log` command line (after `git`) for `selection`."""
-    arguments = [*GIT_CONFIG, "log", *LOG_OPTIONS]
+def new_marker() -> bytes:
+    """Return a commit marker no file name or message can predict."""
+    return MARKER_PREFIX + secrets.token_hex(8).encode("ascii") + b"\x1e"
+
+
+def log_arguments(selection: Selection, marker: bytes) -> list[str]:
+    """Return the full `git log` command line (after `git`) for `selection`, each commit led by `marker`."""
+    marker_format = "".join(f"%x{byte:02x}" if byte < 0x20 else chr(byte) for byte in marker)
+    arguments = [*GIT_CONFIG, "log", *LOG_OPTIONS, f"--format={marker_format}{FIELDS_FORMAT}"]
     if selection.first_parent:
         arguments.append("--first-parent")
+    # git reads a bare `@N` as a Unix time only when N has nine digits or
+    # more (from 1973-03-03), but `@N +0000` is exact for every N >= 0. git stores
+    # commit times as unsigned seconds since 1970, so earlier bounds are clamped to 0.
     if selection.since is not None:
-        arguments.append(f"--since=@{int(selection.since.timestamp())}")
+        arguments.append(f"--since=@{max(int(selection.since.timestamp()), 0)} +0000")
     if selection.until is not None:
         # git's --until is inclusive and committer dates are whole seconds.
-        arguments.append(f"--until=@{int(selection.until.timestamp()) - 1}")
+        arguments.append(f"--until=@{max(int(selection.until.timestamp()) - 1, 0)} +0000")
     arguments.extend(selection.revisions)
     arguments.append("--")
     return arguments
@@ -118,24 +133,25 @@ def read_commits(repository: Repository, selection: Selection) -> Iterator[Commi
     shallow_ids = _shallow_boundary(repository)
 
     try:
-        process = repository.git().execute(["git", *log_arguments(selection)], as_process=True)
+        marker = new_marker()
+        process = repository.git().execute(["git", *log_arguments(selection, marker)], as_process=True)
     except git.GitCommandNotFound:
         raise AnalyzerError("git.missing") from None
 
     stdout = process.proc.stdout
     pending = b""
     for chunk in read_ahead(stdout):
-        search_from = max(len(pending) - len(COMMIT_MARKER) + 1, 0)
+        search_from = max(len(pending) - len(marker) + 1, 0)
         pending += chunk
-        cut = pending.rfind(COMMIT_MARKER, search_from)
+        cut = pending.rfind(marker, search_from)
         if cut <= 0:
             continue
         complete, pending = pending[:cut], pending[cut:]
-        for record in complete.split(COMMIT_MARKER):
+        for record in complete.split(marker):
             if record:
                 yield parse_record(record, shallow_ids)
 
-    for record in pending.split(COMMIT_MARKER):
+    for record in pending.split(marker):
         if record:
             yield parse_record(record, shallow_ids)
 
@@ -250,8 +266,10 @@ def split_message(message: str) -> tuple[str, str]:
 def parse_file_records(data: bytes) -> tuple[list[FileChange], bytes]:
     """Parse the -z `--raw` records (and `--numstat` ones, if any); return the files and the patch bytes after them."""
     files: list[FileChange] = []
-    by_path: dict[str, FileChange] = {}
-    counts: list[tuple[str, int, int, bool]] = []
+    # Keyed by the raw path bytes: two paths that are not UTF-8 can decode to
+    # the same text, but git counts their lines apart.
+    by_path: dict[bytes, FileChange] = {}
+    counts: list[tuple[bytes, int, int, bool]] = []
     position = 0
     size = len(data)
 
@@ -276,32 +294,34 @@ def parse_file_records(data: bytes) -> tuple[list[FileChange], bytes]:
             old_mode, new_mode, _old_id, _new_id, status_field = token[1:].decode("ascii", "replace").split(" ")
             status = status_field[:1]
             score = int(status_field[1:]) if status_field[1:].isdigit() else None
-            first_path = _decode_path(next_token())
+            first_raw = next_token()
+            path_raw = next_token() if status in ("R", "C") else first_raw
             if status in ("R", "C"):
                 change = FileChange(
-                    path=_decode_path(next_token()),
-                    old_path=first_path,
+                    path=_decode_path(path_raw),
+                    old_path=_decode_path(first_raw),
                     status=status,
                     old_mode=old_mode,
                     new_mode=new_mode,
                     similarity=score,
                 )
             else:
-                change = FileChange(path=first_path, status=status, old_mode=old_mode, new_mode=new_mode)
+                change = FileChange(path=_decode_path(first_raw), status=status, old_mode=old_mode, new_mode=new_mode)
             files.append(change)
-            by_path[change.path] = change
+            by_path[path_raw] = change
             continue
 
         match = _NUMSTAT.match(token)
         if match is None:
-            logger.debug("skipping unexpected git log record %r", token[:80])
+            # Only the size, because a record's text may contain a path or line content.
+            logger.debug("skipping an unexpected git log record of %d bytes", len(token))
             continue
         added_field, removed_field, path_field = match.groups()
         if path_field:
-            path = _decode_path(path_field)
+            path = path_field
         else:
             next_token()  # the source path of a rename or copy
-            path = _decode_path(next_token())
+            path = next_token()
         binary = added_field == b"-"
         added = 0 if binary else int(added_field)
         removed = 0 if binary else int(removed_field)
@@ -324,11 +344,15 @@ def _decode_path(raw: bytes) -> str:
 
 def split_patch(patch: str) -> list[str]:
     """Cut a commit's patch into per-file blocks, each starting at a `diff --git` line."""
-    # Only "\n" ends a line in git's output; str.splitlines would also split at
-    # \r, \x0c, \u2028 and others inside changed lines, and costs far more.
-    starts = [match.start() for match in _BLOCK_START.finditer(patch)]
-    ends = starts[1:] + [len(patch)]
-    return [patch[start:end] for start, end in zip(starts, ends)]
+    # Only "\n" ends a line in git's output. str.splitlines would also cut at
+    # form feeds, U+2028 and other breaks inside a line's content, and a
+    # fragment starting with "diff --git " would then open a false block.
+    starts = [0] if patch.startswith("diff --git ") else []
+    position = patch.find("\ndiff --git ")
+    while position >= 0:
+        starts.append(position + 1)
+        position = patch.find("\ndiff --git ", position + 1)
+    return [patch[start:end] for start, end in zip(starts, [*starts[1:], len(patch)])]
 
 
 def attach_patches(files: list[FileChange], patch: str) -> None:
@@ -386,7 +410,10 @@ def extract_lines(block: str) -> tuple[list[str], list[str]]:
     try:
         patch_set = PatchSet(block)
     except UnidiffParseError as error:
-        logger.debug("unidiff could not parse a block (%s); reading lines directly", error)
+        # unidiff's message quotes the offending diff line, which may contain a
+        # credential, so only its first words reach the log.
+        reason = str(error).split(":", 1)[0]
+        logger.debug("unidiff could not parse a block (%s); reading lines directly", reason)
         return _extract_lines_plainly(block)
 
     added: list[str] = []

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import quote, urlsplit, urlunsplit
 
 import git
 
@@ -25,7 +25,7 @@ _SCP_LIKE = re.compile(r"^(?:[^@/]+@)?(?P<host>[^:/]+):(?P<path>[^/].*)$")
 
 @dataclass(frozen=True, slots=True)
 class Repository:
-    """A local clone as the analyzer sees it."""
+    """A local clone: its folders, display name, remote and forge."""
 
     path: Path
     """Work tree root, or the git folder of a bare clone."""
@@ -42,10 +42,15 @@ class Repository:
     shallow: bool
 
     def commit_url(self, sha: str) -> str | None:
-        """Return the web link of commit `sha`, or None when the forge is unknown."""
+        """Return the web link of commit `sha`, or None when the forge is unknown.
+
+        Characters that would end a Markdown link target early (spaces,
+        parentheses, angle brackets) are percent-encoded.
+        """
         if self.web_url is None or self.forge is None:
             return None
-        return COMMIT_URL_FORMATS[self.forge].format(base=self.web_url, sha=sha)
+        url = COMMIT_URL_FORMATS[self.forge].format(base=self.web_url, sha=sha)
+        return quote(url, safe=":/?#@!$&'*+,;=%~")
 
     def git(self) -> git.Git:
         """Return a git command wrapper that runs in this repository."""
@@ -65,10 +70,22 @@ def open_repository(path: Path) -> Repository:
     try:
         bare = _run(runner, "rev-parse", "--is-bare-repository") == "true"
         git_dir = Path(_run(runner, "rev-parse", "--absolute-git-dir")).resolve()
-        root = git_dir if bare else Path(_run(runner, "rev-parse", "--show-toplevel")).resolve()
+        inside_git_dir = _run(runner, "rev-parse", "--is-inside-git-dir") == "true"
+        if bare:
+            root = git_dir
+        elif inside_git_dir:
+            # `--repo project/.git`: there is no work tree to ask, but the
+            # work tree of a plain `.git` folder is its parent.
+            root = git_dir.parent if git_dir.name == ".git" else git_dir
+        else:
+            root = Path(_run(runner, "rev-parse", "--show-toplevel")).resolve()
     except git.GitCommandNotFound:
         raise AnalyzerError("git.missing") from None
-    except git.GitCommandError:
+    except git.GitCommandError as error:
+        # git refuses a repository owned by another user; saying "not a git
+        # repository" would hide the one-line fix.
+        if "dubious ownership" in str(error.stderr):
+            raise AnalyzerError("repo.unsafe", path=path) from None
         raise AnalyzerError("repo.not_git", path=path) from None
 
     runner = git.Git(str(root))
@@ -80,7 +97,8 @@ def open_repository(path: Path) -> Repository:
 
     name = remote_path or _folder_name(root, bare)
     forge = configured_forge if configured_forge in COMMIT_URL_FORMATS else _guess_forge(host)
-    web_url = configured_web.rstrip("/") if configured_web else None
+    # Only an http(s) base may become a link in the report.
+    web_url = configured_web.rstrip("/") if configured_web and _is_http(configured_web) else None
     if web_url is None and host and remote_path and forge:
         web_url = f"https://{host}/{remote_path}"
 
@@ -146,6 +164,10 @@ def _split_remote(url: str) -> tuple[str | None, str | None]:
     if not host or "/" not in remote_path:
         return None, None
     return host.lower(), remote_path
+
+
+def _is_http(url: str) -> bool:
+    return urlsplit(url).scheme in ("http", "https") and bool(urlsplit(url).netloc)
 
 
 def _guess_forge(host: str | None) -> str | None:

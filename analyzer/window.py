@@ -1,4 +1,4 @@
-"""Which commits a run covers: a day, a time window or a revision range, in a time zone."""
+"""Commit selection of a run: a day, a time window or a revision range, in a time zone."""
 
 from __future__ import annotations
 
@@ -26,7 +26,7 @@ class Selection:
     first_parent: bool = True
     """Follow first parents only, so a day shows what landed on the branch."""
     label: str = ""
-    """What the report title shows: a date, a window or a range."""
+    """Text of the report title: a date, a window or a range."""
 
 
 def local_zone() -> ZoneInfo:
@@ -78,8 +78,13 @@ def parse_day(value: str, zone: ZoneInfo, now: datetime) -> date:
 
 def day_bounds(day: date, zone: ZoneInfo) -> tuple[datetime, datetime]:
     """Return [00:00, next day 00:00) of `day` in `zone`, correct across DST changes."""
-    start = datetime.combine(day, time.min, tzinfo=zone)
-    end = datetime.combine(day + timedelta(days=1), time.min, tzinfo=zone)
+    try:
+        start = datetime.combine(day, time.min, tzinfo=zone)
+        end = datetime.combine(day + timedelta(days=1), time.min, tzinfo=zone)
+        # git receives Unix times, and computing one overflows at the ends of the calendar.
+        start.timestamp(), end.timestamp()
+    except (OverflowError, ValueError):
+        raise UsageError("window.out_of_range", value=day.isoformat()) from None
     return start, end
 
 
@@ -95,6 +100,10 @@ def parse_instant(value: str, zone: ZoneInfo, *, end_of_day: bool) -> datetime:
         raise UsageError("window.bad_time", value=value) from None
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=zone)
+    try:
+        moment.timestamp()
+    except (OverflowError, ValueError):
+        raise UsageError("window.out_of_range", value=value) from None
     return moment
 
 
@@ -116,6 +125,10 @@ def resolve_selection(
         raise UsageError("window.conflict")
 
     first_parent = not all_commits
+    if branch.startswith("-"):
+        # No ref name starts with a dash; git log would take it as an option
+        # (for example --output=FILE, which writes a file).
+        raise UsageError("window.bad_branch", value=branch)
 
     if revision_range is not None:
         if ".." not in revision_range or revision_range.startswith("-"):

@@ -41,7 +41,7 @@ from zoneinfo import ZoneInfo
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from analyzer.log import GIT_CONFIG, LOG_OPTIONS, log_arguments  # noqa: E402
+from analyzer.log import log_arguments, new_marker  # noqa: E402
 from analyzer.window import Selection, resolve_selection  # noqa: E402
 from benchmarks.synth import SynthSpec, ensure_history  # noqa: E402
 
@@ -226,9 +226,10 @@ def selection_for(target: Target) -> Selection:
 
 
 def window_arguments(selection: Selection) -> list[str]:
-    """Return the reader's range arguments (first-parent, dates, revisions) after its fixed options."""
-    arguments = log_arguments(selection)
-    return arguments[len(GIT_CONFIG) + 1 + len(LOG_OPTIONS):]
+    """Return the reader's range arguments (first-parent, dates, revisions), which follow its --format."""
+    arguments = log_arguments(selection, new_marker())
+    format_index = next(index for index, argument in enumerate(arguments) if argument.startswith("--format="))
+    return arguments[format_index + 1:]
 
 
 def git_command(target: Target) -> list[str]:
@@ -245,7 +246,7 @@ def git_command(target: Target) -> list[str]:
 
 def reader_git_command(target: Target) -> list[str]:
     """Return the exact `git log` command the reader runs, to split git's cost from Python's."""
-    return ["git", "-C", str(target.repository), *log_arguments(selection_for(target))]
+    return ["git", "-C", str(target.repository), *log_arguments(selection_for(target), new_marker())]
 
 
 def count_commits(target: Target) -> int:

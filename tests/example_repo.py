@@ -5,7 +5,7 @@ author, subject, importance and change type in
 `shared/reference/daily-report-example.commits.json`. `build_example_repo`
 replays those commits with real git: same authors, subjects and UTC times, the
 files the report names (or the guessed files where it names none), and diff
-content that does what the report says each commit did. One base commit on
+content that does what the report describes for each commit. One base commit on
 2026-01-09 holds the files the day's commits modify.
 """
 

@@ -118,3 +118,19 @@ def test_messages_in_chinese_by_default(tmp_path: Path) -> None:
     result = run_cli("report", "--repo", str(tmp_path), "--no-llm")
     assert result.returncode == 1
     assert "不是 git 仓库" in result.stderr
+
+
+def test_repo_given_as_git_folder(day_repo: GitRepo) -> None:
+    result = run_cli("report", "--repo", str(day_repo.path / ".git"), "--date", "2026-01-10", "--tz", "UTC", "--no-llm", "-q")
+    assert result.returncode == 0, result.stderr
+    assert "## acme/widget" in result.stdout
+    assert "docs: readme" in result.stdout
+
+
+def test_report_utf8_under_ascii_locale(day_repo: GitRepo) -> None:
+    result = run_cli(
+        "report", "--repo", str(day_repo.path), "--date", "2026-01-10", "--tz", "UTC", "--no-llm", "-q",
+        env={"LANG": "C", "LC_ALL": "C", "PYTHONIOENCODING": "ascii"},
+    )
+    assert result.returncode == 0, result.stderr
+    assert "每日更新报告" in result.stdout

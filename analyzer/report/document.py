@@ -19,7 +19,7 @@ class Report:
     label: str
     """The date (`2026-01-10`), window or range the report covers."""
     single_day: bool
-    """True when the report covers one calendar day; titles and stats then say 每日/本日."""
+    """True when the report covers one calendar day, so titles and stats use 每日/本日."""
     timezone: str
     """IANA name of the zone every time is printed in."""
     generated_at: datetime

@@ -28,7 +28,7 @@ _INLINE_ESCAPES = {
 }
 _INLINE_PATTERN = re.compile("|".join(re.escape(character) for character in _INLINE_ESCAPES))
 
-# In prose, code spans, bold and plain http(s) URLs may stay; everything that
+# Prose keeps code spans, bold and plain http(s) URLs. Everything else that
 # could become HTML, a link, an image, a heading or a table cell break is escaped.
 _PROSE_ESCAPES = {
     "\\": "\\\\",
@@ -41,7 +41,12 @@ _PROSE_ESCAPES = {
 }
 _PROSE_PATTERN = re.compile("|".join(re.escape(character) for character in _PROSE_ESCAPES))
 _CODE_SPAN = re.compile(r"(`+)(.+?)(?<!`)\1(?!`)", re.DOTALL)
-_LINE_START_BLOCK = re.compile(r"^(\s*)(#{1,6}(?=\s|$)|>|[-+*](?=\s)|\d{1,9}[.)](?=\s)|={3,}|-{3,}|`{3,}|~{3,})")
+# Block syntax at the start of a line: heading, quote, list item (also an
+# empty one at the end of the line), setext underline (any run of `=` or
+# `-`), thematic break (`***`, `* * *`, `___`), fence.
+_LINE_START_BLOCK = re.compile(
+    r"^(\s*)(#{1,6}(?=\s|$)|>|[-+*](?=\s|$)|\d{1,9}[.)](?=\s|$)|=+|-{2,}|\*(?=[\s*]*$)|_(?=[\s_]*$)|`{3,}|~{3,})"
+)
 _WHITESPACE_RUN = re.compile(r"[\r\n\t\f\v\u2028\u2029]+")
 # Control characters other than tab and newline have no place in a report.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -79,7 +84,9 @@ def escape_prose(text: str) -> str:
     """
     lines = []
     for line in _CONTROL.sub("", text).replace("\r\n", "\n").replace("\r", "\n").split("\n"):
-        escaped = _escape_outside_code(line)
+        # Leading blanks would make an indented code block (four or more) and
+        # mean nothing otherwise.
+        escaped = _escape_outside_code(line.lstrip(" \t"))
         escaped = _LINE_START_BLOCK.sub(_escape_block_marker, escaped)
         lines.append(escaped)
     return "\n".join(line for line in lines if line.strip())
