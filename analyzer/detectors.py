@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import PurePosixPath
 
 from analyzer.commit import Commit, FileChange
@@ -108,6 +109,14 @@ class _Context:
     categories: dict[str, set[str]]
     """Path to the names of the categories it belongs to."""
     hits: list[DetectorHit]
+    line_cache: dict[int, list[DiffLine]] = field(default_factory=dict)
+
+    def lines(self, change: FileChange) -> list[DiffLine]:
+        """Return the diff lines of `change`, parsed once per commit for every detector."""
+        cached = self.line_cache.get(id(change))
+        if cached is None:
+            cached = self.line_cache[id(change)] = list(diff_lines(change))
+        return cached
 
     def scanned(self, kind: str) -> list[FileChange]:
         """Files the `kind` detector scans: all but those in its skipped categories."""
@@ -137,13 +146,13 @@ def detect_secrets(context: _Context) -> None:
     # or re-indent does not leak it again.
     removed: set[str] = set()
     for change in context.commit.files:
-        for line in diff_lines(change):
+        for line in context.lines(change):
             if line.sign == "-":
                 removed.update(line.text[start:end] for _, start, end in find_secrets(line.text))
 
     for change in context.scanned("secret"):
         in_private_key = False
-        for line in diff_lines(change):
+        for line in context.lines(change):
             if line.sign != "+":
                 continue
             # The lines inside a PEM block belong to the BEGIN line's hit.
@@ -165,8 +174,13 @@ _FLAG = re.compile(r"(?<![\w\-/.])(--[a-zA-Z][a-zA-Z0-9]*(?:[-_][a-zA-Z0-9]+)+|-
 _STRING_FLAG = re.compile(r"[\"'](--[a-zA-Z][a-zA-Z0-9_-]+)")
 
 
+@lru_cache(maxsize=4096)
+def _suffix(path: str) -> str:
+    return PurePosixPath(path).suffix
+
+
 def _flags(path: str, text: str) -> set[str]:
-    if PurePosixPath(path).suffix in STRING_FLAG_EXTENSIONS:
+    if _suffix(path) in STRING_FLAG_EXTENSIONS:
         return set(_STRING_FLAG.findall(text))
     return set(_FLAG.findall(text))
 
@@ -175,7 +189,7 @@ def detect_cli_flags(context: _Context) -> None:
     """Flags on removed lines that no added line of the commit mentions: removed or renamed."""
     added_anywhere: set[str] = set()
     for change in context.commit.files:
-        for line in diff_lines(change):
+        for line in context.lines(change):
             if line.sign == "+":
                 added_anywhere |= _flags(change.path, line.text)
 
@@ -183,7 +197,7 @@ def detect_cli_flags(context: _Context) -> None:
         removed: dict[str, int | None] = {}
         added_here: set[str] = set()
         removed_here: set[str] = set()
-        for line in diff_lines(change):
+        for line in context.lines(change):
             flags = _flags(change.path, line.text)
             if line.sign == "-":
                 removed_here |= flags
@@ -236,13 +250,13 @@ def detect_env_vars(context: _Context) -> None:
     """Environment variables that added lines set or read and no removed line mentioned."""
     removed_anywhere: set[str] = set()
     for change in context.commit.files:
-        for line in diff_lines(change):
+        for line in context.lines(change):
             if line.sign == "-":
                 removed_anywhere |= _env_names(change.path, line.text)
 
     reported: set[str] = set()
     for change in context.scanned("env-var-added"):
-        for line in diff_lines(change):
+        for line in context.lines(change):
             if line.sign != "+":
                 continue
             for name in sorted(_env_names(change.path, line.text) - removed_anywhere - reported):
@@ -293,7 +307,7 @@ def detect_dependencies(context: _Context) -> None:
         manifest = "dependencies" in categories
         before: dict[str, tuple[str, int | None]] = {}
         after: dict[str, tuple[str, int | None]] = {}
-        for line in diff_lines(change):
+        for line in context.lines(change):
             target = after if line.sign == "+" else before
             for name, version in _dependency_versions(change.path, line.text, manifest).items():
                 target[name] = (version, line.line)
@@ -369,7 +383,7 @@ def detect_privilege(context: _Context) -> None:
     """Added lines that grant privileges: privileged containers, root, capabilities, RBAC rules, chmod 777."""
     for change in context.scanned("privilege"):
         rbac_file = bool(_RBAC_FILE.search(change.path))
-        for line in diff_lines(change):
+        for line in context.lines(change):
             if line.sign != "+":
                 continue
             token = _first_match(_PRIVILEGE_PATTERNS, line.text)
@@ -382,7 +396,7 @@ def detect_privilege(context: _Context) -> None:
 def detect_network(context: _Context) -> None:
     """Added lines that open ports or bind to every interface."""
     for change in context.scanned("network-exposure"):
-        for line in diff_lines(change):
+        for line in context.lines(change):
             if line.sign != "+":
                 continue
             token = _first_match(_NETWORK_PATTERNS, line.text)
@@ -396,7 +410,7 @@ def detect_ci_changes(context: _Context) -> None:
         if "ci" not in context.categories.get(change.path, set()):
             continue
         seen: set[tuple[str, str]] = set()
-        for line in diff_lines(change):
+        for line in context.lines(change):
             action = "added" if line.sign == "+" else "removed"
             text = line.text.strip()
             # Bare `on:` and `permissions:` headers carry no value, so only the lines under them are reported.
