@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 
 MIN_CJK_RATIO = 0.5
-"""Share of CJK characters among letters outside backticks; below it the text is not Chinese."""
+"""Share of CJK characters among the letters outside code names; below it the text is not Chinese."""
 
 _CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 _LETTER = re.compile(r"[A-Za-z\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
@@ -27,8 +27,10 @@ class Rejection:
 
 
 def cjk_ratio(text: str) -> float:
-    """Share of CJK characters among the letters of `text`, not counting backticked spans."""
+    """Share of CJK characters among the letters of `text`, not counting paths, flags and identifiers."""
     plain = _BACKTICKED.sub(" ", text)
+    for pattern in (_PATH, _FLAG, _IDENTIFIER):
+        plain = pattern.sub(" ", plain)
     letters = _LETTER.findall(plain)
     if not letters:
         return 0.0
