@@ -1,6 +1,6 @@
 """Shared helpers for the model-stage tests: real git repositories and the embedded model.
 
-This module holds no tests. The model is loaded once per test session through
+This module contains no tests. The model is loaded once per test session through
 `embedded_engine()`, whichever test file asks first.
 """
 

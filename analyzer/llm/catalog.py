@@ -29,7 +29,7 @@ class ModelEntry:
     name: str
     file: str
     sha256: str | None
-    """Expected lower-case hex digest; None when the list says `-`."""
+    """Expected lower-case hex digest; None when the list has `-`."""
     context: int
     """n_ctx the analyzer runs the model with, in tokens."""
     prompt_style: str
@@ -207,7 +207,7 @@ def verify(entry: ModelEntry, path: Path) -> ResolvedModel:
 def resolve_model(requested: str | None, repo_root: Path | None = None) -> ResolvedModel:
     """Choose the model: `requested` (name or path), else $ANALYZER_MODEL, else the first list entry.
 
-    A name is looked up in the models list; a value that is not a listed name
+    A name is looked up in the models list. A value that is not a listed name
     but an existing file is loaded as it is, with context 4096 and `auto` prompts.
     """
     entries = load_models_list(repo_root)

@@ -31,7 +31,7 @@ PROMPT_MARGIN = 64
 
 @dataclass(slots=True)
 class CommitOutcome:
-    """What the model produced for one commit."""
+    """Model output for one commit, with its cost."""
 
     fields: dict[str, object] = field(default_factory=dict)
     """Fields that passed validation, ready to replace the deterministic text."""

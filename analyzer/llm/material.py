@@ -1,4 +1,4 @@
-"""What the model sees of a commit: redacted text, a diff filled to a token budget, and a coverage line."""
+"""What the model receives of a commit: redacted text, a diff filled to a token budget, and a coverage line."""
 
 from __future__ import annotations
 
@@ -26,8 +26,8 @@ IMPORTANCE_LABELS = {"high": "高", "medium": "中", "low": "低"}
 FILE_TOKEN_CAP = 600
 """Most tokens one file's diff may take, so one large file cannot crowd out the rest."""
 MAX_DIFF_TOKENS = 2000
-"""Most diff tokens per commit: prompt evaluation time grows with it (about 1 s per 1000 tokens
-for the embedded 270M model on 2 cores), and small models lose the thread in long input."""
+"""Most diff tokens per commit, below any model's context: prompt evaluation time grows
+with it, and small models lose the thread in long input."""
 CLIP_MARK = "…（此文件其余 {lines} 行未提供）"
 
 
@@ -111,7 +111,7 @@ def file_priority(change: FileChange, hit_paths: set[str]) -> tuple[int, int]:
 
 
 def patch_body(change: FileChange) -> list[str]:
-    """The hunks of a file's patch, without git's header lines (the file line replaces them)."""
+    """Return the hunks of a file's patch without git's header lines, which the file line replaces."""
     lines = change.patch.splitlines()
     for index, line in enumerate(lines):
         if line.startswith("@@"):
@@ -200,7 +200,7 @@ def build_material(
     for change in sorted(commit.files, key=lambda item: file_priority(item, hit_paths)):
         reason = skip_reason(change)
 
-        # A deleted file is one line: its removed text says little the path does not.
+        # A deleted file becomes one line, because its removed text adds little to the path.
         if change.status == "D" and reason in (None, "reason.no_text"):
             sections.append(f"文件 {change.path}：已删除（{change.removed} 行）")
             material.collapsed.append(change.path)

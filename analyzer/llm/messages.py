@@ -1,6 +1,7 @@
 """Chinese and English texts of the model stage's messages and errors.
 
-The keys start with `model.` so they can be merged into `analyzer.i18n` as they are.
+Keys are grouped by prefix (`model.`, `models.`, `coverage.`, ...) so they can be merged into
+`analyzer.i18n` as they are.
 """
 
 from __future__ import annotations

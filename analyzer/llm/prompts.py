@@ -116,7 +116,7 @@ def describe_fields(prompts: PromptSet, fields: tuple[str, ...]) -> str:
 
 
 def completion_prefix(prompts: PromptSet) -> str:
-    """The fixed part of a completion prompt: instructions and few-shot examples."""
+    """Return the fixed part of a completion prompt, which is the instructions and few-shot examples."""
     parts = [prompts.system, ""]
     for example in prompts.examples:
         parts.append(f"{prompts.fence_open}\n{example.input}\n{prompts.fence_close}\n{prompts.answer_cue}{example.output}\n")
@@ -124,7 +124,7 @@ def completion_prefix(prompts: PromptSet) -> str:
 
 
 def completion_prompt(prompts: PromptSet, commit_block: str) -> str:
-    """A few-shot completion prompt for base models, commit data last."""
+    """Return a few-shot completion prompt for base models, with the commit data last."""
     return f"{completion_prefix(prompts)}\n{prompts.fence_open}\n{fence(commit_block, prompts)}\n{prompts.fence_close}\n{prompts.answer_cue}"
 
 

@@ -45,7 +45,7 @@ class ModelOptions:
 
 @dataclass(slots=True)
 class ModelSummary:
-    """What the report prints about the model run."""
+    """Model run figures that the report prints."""
 
     name: str
     file: str
@@ -72,7 +72,7 @@ def needs_model(options: ModelOptions) -> Callable[[AnalyzedCommit], bool]:
 
 
 def single_repository_root(analyses: list[RepositoryAnalysis]) -> Path | None:
-    """The repository whose `.analyzer/` overrides apply: only when the run covers exactly one."""
+    """Return the repository whose `.analyzer/` overrides apply, or None unless the run covers exactly one."""
     roots = {analysis.repository.path for analysis in analyses}
     return next(iter(roots)) if len(roots) == 1 else None
 

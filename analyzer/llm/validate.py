@@ -19,7 +19,7 @@ _CALL = re.compile(r"\b([A-Za-z_][\w.]*)\(\)")
 
 @dataclass(frozen=True, slots=True)
 class Rejection:
-    """Why a field failed validation."""
+    """Reason a field failed validation."""
 
     reason: str
     """`empty`, `not-chinese`, `repetition`, `unknown-name` or `copied-example`."""
@@ -90,7 +90,7 @@ def check_text(text: str, corpus: str, examples: tuple[str, ...], min_cjk: float
     if missing:
         return Rejection("unknown-name", ", ".join(missing[:5]))
 
-    # Base models tend to copy the few-shot answers, which describe other commits.
+    # Base models tend to copy the few-shot outputs, which describe other commits.
     if any(stripped in example for example in examples if len(stripped) >= 8):
         return Rejection("copied-example")
 
