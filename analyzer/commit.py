@@ -77,6 +77,8 @@ class Commit:
     body: str
     """The message after the subject paragraph, stripped."""
     files: list[FileChange] = field(default_factory=list)
+    shallow_boundary: bool = False
+    """True for the oldest commit of a shallow clone, whose real diff is unknown."""
 
     @property
     def short_sha(self) -> str:

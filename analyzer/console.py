@@ -5,5 +5,5 @@ from __future__ import annotations
 from rich.console import Console
 
 # stdout carries only the report, so everything else goes to stderr.
-stderr = Console(stderr=True, highlight=False)
+stderr = Console(stderr=True, highlight=False, soft_wrap=True)
 stdout = Console(highlight=False, soft_wrap=True)

@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from analyzer.commit import Commit
-from analyzer.facts import CommitFacts
-from analyzer.rating import Rating
-from analyzer.sections import Sections
+from analyzer.detectors import DetectorHit
+from analyzer.facts import CommitFacts, build_facts
+from analyzer.log import read_commits
+from analyzer.rating import Rating, rate
+from analyzer.repo import Repository
+from analyzer.redact import find_secrets, redact
+from analyzer.rules import RuleSet
+from analyzer.sections import SECTION_NAMES, WRITER_RULES, Sections
+from analyzer.window import Selection
+from analyzer.writer import write_sections
 
 
 @dataclass(slots=True)
@@ -22,3 +30,74 @@ class AnalyzedCommit:
     """Section name to `rules` or `model`."""
     coverage: str | None = None
     """What part of the diff the model saw (files whole, clipped, skipped); None without a model."""
+
+
+@dataclass(slots=True)
+class RepositoryAnalysis:
+    """All analyzed commits of one repository in the selection."""
+
+    repository: Repository
+    commits: list[AnalyzedCommit]
+    """Newest first, in git log order."""
+    shallow_boundary: list[str] = field(default_factory=list)
+    """Short ids of commits at a shallow clone's boundary, whose diff is unknown."""
+
+
+MESSAGE_PATH = "提交信息"
+"""`DetectorHit.path` of a finding in the commit message rather than in a file."""
+
+
+def redact_message(commit: Commit, rules: RuleSet) -> list[DetectorHit]:
+    """Replace credentials in the subject and body with markers; return one finding per credential.
+
+    Every later stage and renderer sees only the redacted text, so a token
+    pasted into a commit message reaches no report, prompt or log.
+    """
+    labels = rules.text.get("secret_kinds", {})
+    template = rules.text.get("detail", {}).get("secret", "{label}")
+    hits: list[DetectorHit] = []
+    for text in (commit.subject, commit.body):
+        for kind, _start, _end in find_secrets(text):
+            detail = template.format(label=labels.get(kind, kind))
+            hits.append(DetectorHit("secret", MESSAGE_PATH, None, detail, rules.detectors["secret"].blocking))
+    if hits:
+        commit.subject = redact(commit.subject)
+        commit.body = redact(commit.body)
+    return hits
+
+
+def analyze_commit(commit: Commit, rules: RuleSet) -> AnalyzedCommit:
+    """Run facts, rating and the deterministic writer on one commit."""
+    message_hits = redact_message(commit, rules)
+    facts = build_facts(commit, rules)
+    facts.hits[:0] = message_hits
+    rating = rate(commit, facts, rules)
+    sections = write_sections(commit, facts, rating, rules)
+    written_by = {name: WRITER_RULES for name in SECTION_NAMES}
+    return AnalyzedCommit(commit=commit, facts=facts, rating=rating, sections=sections, written_by=written_by)
+
+
+def analyze_repository(
+    repository: Repository,
+    selection: Selection,
+    rules: RuleSet,
+    keep_content: Callable[[AnalyzedCommit], bool] | None = None,
+) -> RepositoryAnalysis:
+    """Read and analyze every commit of `selection` in `repository`.
+
+    Line text and patches are dropped right after each commit is analyzed, so
+    memory does not grow with the range, unless `keep_content` returns True
+    for the commit (the model stage needs the diff of the commits it rewrites).
+    """
+    analyzed: list[AnalyzedCommit] = []
+    boundary: list[str] = []
+
+    for commit in read_commits(repository, selection):
+        result = analyze_commit(commit, rules)
+        if keep_content is None or not keep_content(result):
+            commit.drop_content()
+        if commit.shallow_boundary:
+            boundary.append(commit.short_sha)
+        analyzed.append(result)
+
+    return RepositoryAnalysis(repository=repository, commits=analyzed, shallow_boundary=boundary)

@@ -1,4 +1,10 @@
-"""Rating: importance level and change type from a commit's facts and the rules."""
+"""Rating: importance level and change type from a commit's facts and the rules.
+
+The score is the sum of the points of every scoring rule whose condition holds;
+`[thresholds]` turns it into 高/中/低. The change type comes from the first
+change-type rule that holds. Both are fully determined by the rule files, so
+`Rating.fired` explains every level; the model never decides it.
+"""
 
 from __future__ import annotations
 
@@ -6,14 +12,22 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 from analyzer.commit import Commit
-from analyzer.facts import CommitFacts
-from analyzer.rules import RuleSet
+from analyzer.facts import CommitFacts, subject_has_keyword
+from analyzer.rules import Condition, RuleSet
+
+NOT_CONVENTIONAL = "none"
+"""The `types` value that stands for a subject without a conventional type."""
 
 
 class Importance(StrEnum):
     HIGH = "high"
     MEDIUM = "medium"
     LOW = "low"
+
+    @property
+    def label(self) -> str:
+        """Chinese label as the report prints it."""
+        return {"high": "高", "medium": "中", "low": "低"}[self.value]
 
 
 @dataclass(slots=True)
@@ -24,6 +38,8 @@ class FiredRule:
     points: int
     reason: str
     """Chinese sentence saying why the rule applies."""
+    block: bool = False
+    """The pre-push review blocks the branch when this rule fires."""
 
 
 @dataclass(slots=True)
@@ -35,14 +51,79 @@ class Rating:
     """Chinese change type, for example 功能增强 or Bug修复."""
     score: int = 0
     fired: list[FiredRule] = field(default_factory=list)
+    type_rule: str = ""
+    """Name of the change-type rule that chose `change_type`."""
+
+    @property
+    def blocked(self) -> bool:
+        return any(rule.block for rule in self.fired)
 
 
-_TYPES = {"feat": "功能增强", "fix": "Bug修复", "docs": "文档更新", "ci": "CI/自动化", "test": "测试修改", "perf": "性能优化", "refactor": "重构"}
+def condition_holds(condition: Condition, commit: Commit, facts: CommitFacts, rules: RuleSet) -> bool:
+    """True when every condition that is set holds for the commit."""
+    kind = facts.conventional.type or NOT_CONVENTIONAL
+    checks: list[bool] = []
+
+    # What the author declared in the subject.
+    if condition.types:
+        checks.append(kind in condition.types)
+    if condition.not_types:
+        checks.append(kind not in condition.not_types)
+    if condition.scopes:
+        checks.append((facts.conventional.scope or "").lower() in condition.scopes)
+    if condition.breaking is not None:
+        checks.append(facts.conventional.breaking == condition.breaking)
+    if condition.revert is not None:
+        checks.append(facts.conventional.revert == condition.revert)
+    if condition.merge is not None:
+        checks.append(facts.merge == condition.merge)
+
+    # Which paths changed.
+    if condition.categories:
+        checks.append(any(name in facts.categories for name in condition.categories))
+        if condition.min_category_files:
+            members = {path for name in condition.categories for path in facts.category_files.get(name, [])}
+            checks.append(len(members) >= condition.min_category_files)
+    if condition.only_categories:
+        allowed = {path for name in condition.only_categories for path in facts.category_files.get(name, [])}
+        checks.append(bool(facts.paths) and all(path in allowed for path in facts.paths))
+
+    # What the diff lines and the size show.
+    if condition.detectors:
+        checks.append(bool(facts.hit_kinds() & set(condition.detectors)))
+    if condition.keywords:
+        checks.append(subject_has_keyword(facts.conventional.description or commit.subject, condition.keywords))
+    if condition.min_lines:
+        checks.append(facts.lines_counted >= condition.min_lines)
+    if condition.max_lines is not None:
+        checks.append(facts.lines_counted <= condition.max_lines)
+    if condition.min_files:
+        checks.append(len(facts.paths) >= condition.min_files)
+    if condition.min_components:
+        checks.append(len(facts.components) >= condition.min_components)
+    return all(checks)
 
 
 def rate(commit: Commit, facts: CommitFacts, rules: RuleSet) -> Rating:
     """Rate `commit` from `facts` under `rules`."""
-    # NOTE: placeholder until the rules engine lands.
-    change_type = _TYPES.get(facts.conventional.type or "", "配置变更")
-    importance = Importance.HIGH if facts.conventional.type == "feat" else Importance.LOW
-    return Rating(importance=importance, change_type=change_type)
+    fired: list[FiredRule] = []
+    for rule in rules.rules.values():
+        if rule.enabled and condition_holds(rule.condition, commit, facts, rules):
+            fired.append(FiredRule(rule.name, rule.points, rule.reason, rule.block))
+    score = sum(rule.points for rule in fired)
+
+    if score >= rules.thresholds.high:
+        importance = Importance.HIGH
+    elif score >= rules.thresholds.medium:
+        importance = Importance.MEDIUM
+    else:
+        importance = Importance.LOW
+
+    change_type, type_rule = "功能增强", ""
+    for candidate in rules.types:
+        if candidate.enabled and condition_holds(candidate.condition, commit, facts, rules):
+            change_type, type_rule = candidate.change_type, candidate.name
+            break
+    # NOTE: with every default type rule disabled, 功能增强 is the built-in fallback.
+
+    return Rating(importance=importance, change_type=change_type, score=score, fired=fired, type_rule=type_rule)

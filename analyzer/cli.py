@@ -1,0 +1,315 @@
+"""Command line: `analyzer report` and the other commands, with errors printed once at the top."""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+import traceback
+from datetime import datetime
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from analyzer import i18n
+from analyzer.atomic import write_atomic
+from analyzer.console import stderr, stdout
+from analyzer.errors import EXIT_RUNTIME, AnalyzerError
+from analyzer.pipeline import RepositoryAnalysis, analyze_repository
+from analyzer.rating import Importance
+from analyzer.repo import open_repository
+from analyzer.report.document import Report
+from analyzer.report.json import render_json
+from analyzer.report.markdown import render_markdown
+from analyzer.rules import load_rules
+from analyzer.window import parse_zone, resolve_selection
+
+logger = logging.getLogger(__name__)
+
+
+text = i18n.help_text
+
+
+app = typer.Typer(
+    name="analyzer",
+    help=text(
+        "离线 git 分析器：从本地克隆读取提交，按规则评估重要度，生成中文每日更新报告与推送前审查。",
+        "Offline git analyzer: reads commits from a local clone, rates them with rules, "
+        "and writes Chinese daily reports and pre-push reviews.",
+    ),
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+)
+
+
+@app.callback()
+def root(
+    version: Annotated[
+        bool, typer.Option("--version", help=text("显示版本并退出。", "Show the version and exit."))
+    ] = False,
+    lang: Annotated[
+        Optional[str],
+        typer.Option("--lang", help=text("消息语言：zh（默认）或 en。", "Message language: zh (default) or en.")),
+    ] = None,
+) -> None:
+    if lang is not None:
+        i18n.set_language(lang)
+    if version:
+        from analyzer import __version__
+
+        stdout.print(f"analyzer {__version__}")
+        raise typer.Exit()
+
+
+class OutputFormat(StrEnum):
+    MARKDOWN = "markdown"
+    JSON = "json"
+
+
+LangOption = Annotated[
+    Optional[str],
+    typer.Option("--lang", help=text("消息语言：zh（默认）或 en。报告正文始终为中文。", "Message language: zh (default) or en. Reports are always Chinese.")),
+]
+DebugOption = Annotated[
+    bool, typer.Option("--debug", help=text("出错时显示完整 traceback 与调试日志。", "Show the full traceback and debug logs on errors."))
+]
+QuietOption = Annotated[
+    bool, typer.Option("--quiet", "-q", help=text("不在 stderr 显示进度。", "Print no progress on stderr."))
+]
+
+
+def setup(lang: str | None, debug: bool) -> None:
+    """Apply the options every command shares: message language and logging."""
+    i18n.set_language(lang)
+    logging.basicConfig(
+        level=logging.DEBUG if debug else logging.WARNING,
+        format="%(levelname)s %(name)s: %(message)s",
+        stream=sys.stderr,
+    )
+
+
+@app.command(help=text("生成每日更新报告（Markdown 或 JSON）。", "Write the daily report (Markdown or JSON)."))
+def report(
+    repo: Annotated[
+        list[Path],
+        typer.Option("--repo", help=text("本地 git 克隆路径（可重复，每个仓库一节）。", "Local git clone (repeat for several; one section each).")),
+    ] = [Path(".")],
+    date: Annotated[
+        Optional[str],
+        typer.Option("--date", help=text("报告日期 YYYY-MM-DD、today 或 yesterday（默认 yesterday）。", "Day to report: YYYY-MM-DD, today or yesterday (default yesterday).")),
+    ] = None,
+    since: Annotated[
+        Optional[str],
+        typer.Option("--since", help=text("窗口起点（含），YYYY-MM-DD 或 ISO 时间；需同时给 --until。", "Window start (inclusive): YYYY-MM-DD or ISO time; needs --until.")),
+    ] = None,
+    until: Annotated[
+        Optional[str],
+        typer.Option("--until", help=text("窗口终点（不含）；单独日期表示该日结束。", "Window end (exclusive); a bare date means the end of that day.")),
+    ] = None,
+    revision_range: Annotated[
+        Optional[str],
+        typer.Option("--range", help=text("版本范围 A..B，不按时间过滤。", "Revision range A..B, with no time filter.")),
+    ] = None,
+    tz: Annotated[
+        Optional[str],
+        typer.Option("--tz", help=text("IANA 时区，用于日期窗口与显示时间（默认本机时区）。", "IANA time zone of the window and printed times (default: the machine's).")),
+    ] = None,
+    branch: Annotated[
+        str, typer.Option("--branch", help=text("要报告的分支或引用（默认 HEAD）。", "Branch or ref to report (default HEAD)."))
+    ] = "HEAD",
+    all_commits: Annotated[
+        bool,
+        typer.Option("--all-commits", help=text("列出窗口内所有提交，而不只是分支的第一父提交历史。", "List every commit in the window, not only the branch's first-parent history.")),
+    ] = False,
+    output_format: Annotated[
+        OutputFormat, typer.Option("--format", help=text("输出格式。", "Output format."), case_sensitive=False)
+    ] = OutputFormat.MARKDOWN,
+    output: Annotated[
+        Optional[Path],
+        typer.Option("--output", "-o", help=text("输出文件（默认标准输出）；原子写入。", "Output file (default stdout); written atomically.")),
+    ] = None,
+    rules_path: Annotated[
+        Optional[Path],
+        typer.Option("--rules", help=text("额外规则文件，合并覆盖默认规则与仓库的 .analyzer/rules.toml。", "Extra rules file merged over the defaults and the repository's .analyzer/rules.toml.")),
+    ] = None,
+    no_llm: Annotated[
+        bool, typer.Option("--no-llm", help=text("不使用模型，全部分析文字由规则生成。", "Use no model; rules write every section."))
+    ] = False,
+    model: Annotated[
+        Optional[str],
+        typer.Option("--model", help=text("模型名（见 models.txt）或 GGUF 文件路径；默认 $ANALYZER_MODEL，再默认内置模型。", "Model name from models.txt or a GGUF path; default $ANALYZER_MODEL, then the embedded model.")),
+    ] = None,
+    model_all: Annotated[
+        bool, typer.Option("--model-all", help=text("低重要度提交也交给模型撰写。", "Let the model write low-importance commits too."))
+    ] = False,
+    model_timeout: Annotated[
+        float,
+        typer.Option("--model-timeout", help=text("每次模型调用的时间上限（秒）。", "Time limit of one model call, in seconds."), min=1.0),
+    ] = 60.0,
+    no_cache: Annotated[
+        bool, typer.Option("--no-cache", help=text("不读取也不写入分析缓存。", "Neither read nor write the analysis cache."))
+    ] = False,
+    quiet: QuietOption = False,
+    lang: LangOption = None,
+    debug: DebugOption = False,
+) -> None:
+    """Write the daily report of the selected window as Markdown or JSON."""
+    setup(lang, debug)
+    zone = parse_zone(tz)
+    selection = resolve_selection(
+        day=date,
+        since=since,
+        until=until,
+        revision_range=revision_range,
+        branch=branch,
+        zone=zone,
+        all_commits=all_commits,
+    )
+    if output is not None:
+        check_writable(output)
+
+    model_options = None
+    keep_content = None
+    if not no_llm:
+        from analyzer.llm.stage import ModelOptions, needs_model
+
+        model_options = ModelOptions(
+            model=model, model_all=model_all, timeout_s=model_timeout, use_cache=not no_cache, quiet=quiet
+        )
+        keep_content = needs_model(model_options)
+
+    analyses: list[tuple[RepositoryAnalysis, str]] = []
+    for path in repo:
+        repository = open_repository(path)
+        if repository.shallow and not quiet:
+            stderr.print(f"[yellow]{i18n.message('shallow.boundary', path=repository.path)}[/]")
+        rules = load_rules(repository.path, rules_path)
+        if not quiet:
+            stderr.print(i18n.message("progress.reading", name=repository.name))
+        analysis = analyze_repository(repository, selection, rules, keep_content=keep_content)
+        analyses.append((analysis, rules.digest))
+        if not quiet:
+            print_counts(analysis)
+
+    summary = None
+    if model_options is not None:
+        summary = run_model(analyses, model_options)
+
+    document = Report(
+        label=selection.label,
+        single_day=selection.since is not None and revision_range is None and since is None,
+        timezone=zone.key,
+        generated_at=datetime.now(tz=zone),
+        since=selection.since,
+        until=selection.until,
+        model=summary,
+        repositories=[analysis for analysis, _ in analyses],
+    )
+    rendered = render_json(document) if output_format is OutputFormat.JSON else render_markdown(document)
+    emit(rendered, output, quiet)
+
+
+def run_model(analyses: list[tuple[RepositoryAnalysis, str]], options: object):
+    """Run the model stage per repository (each has its own rules digest) and merge the summaries."""
+    from analyzer.llm.stage import merge_summaries, run_model_stage
+
+    summaries = [run_model_stage([analysis], options, digest) for analysis, digest in analyses]
+    for analysis, _ in analyses:
+        for item in analysis.commits:
+            item.commit.drop_content()
+    return merge_summaries(summaries)
+
+
+def print_counts(analysis: RepositoryAnalysis) -> None:
+    levels = [item.rating.importance for item in analysis.commits]
+    stderr.print(
+        i18n.message(
+            "progress.done",
+            name=analysis.repository.name,
+            count=len(levels),
+            high=levels.count(Importance.HIGH),
+            medium=levels.count(Importance.MEDIUM),
+            low=levels.count(Importance.LOW),
+        )
+    )
+
+
+def check_writable(path: Path) -> None:
+    """Fail before any work when the output file could not be written."""
+    folder = path.parent if str(path.parent) else Path(".")
+    if path.is_dir():
+        raise AnalyzerError("output.unwritable", path=path, reason=text("这是一个目录", "it is a folder"))
+    if not folder.is_dir():
+        raise AnalyzerError("output.unwritable", path=path, reason=text("目录不存在", "the folder does not exist"))
+    if not os.access(folder, os.W_OK):
+        raise AnalyzerError("output.unwritable", path=path, reason=text("目录不可写", "the folder is not writable"))
+
+
+def emit(rendered: str, output: Path | None, quiet: bool) -> None:
+    """Write the report to `output` atomically, or to stdout."""
+    if output is None:
+        sys.stdout.write(rendered)
+        sys.stdout.flush()
+        return
+    write_atomic(output, rendered)
+    if not quiet:
+        stderr.print(i18n.message("output.written", path=output))
+
+
+@app.command(help=text("显示一个提交的事实、命中的每条规则、得分与重要程度。", "Show one commit's facts, each rule that fired, the score and the level."))
+def explain(
+    rev: Annotated[str, typer.Argument(help=text("要解释的提交（SHA、分支或其他 git 版本名）。", "Commit to explain (SHA, branch or any git revision)."))],
+    repo: Annotated[
+        Path, typer.Option("--repo", help=text("本地 git 克隆路径。", "Local git clone."))
+    ] = Path("."),
+    rules_file: Annotated[
+        Optional[Path],
+        typer.Option("--rules", help=text("额外的规则文件，合并在默认规则与仓库的 .analyzer/rules.toml 之上。", "Extra rule file, merged over the defaults and the repository's .analyzer/rules.toml.")),
+    ] = None,
+    lang: LangOption = None,
+    debug: DebugOption = False,
+) -> None:
+    """Show the facts of one commit, each rule that fired, the score and the level."""
+    from analyzer.explain import explain as explain_commit
+
+    setup(lang, debug)
+    repository = open_repository(repo)
+    rules = load_rules(repository.path, rules_file)
+    explain_commit(repository, rev, rules)
+
+
+# The pre-push review and its hook live in their own module.
+from analyzer.review_cli import hook_app, review_command  # noqa: E402
+
+app.command("review", help=text("审查将要推送的提交。", "Review the commits a push would send."))(review_command)
+app.add_typer(hook_app, name="hook")
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Run the CLI and turn every error into one message and an exit code."""
+    arguments = sys.argv[1:] if argv is None else argv
+    debug = "--debug" in arguments
+    # click's standalone mode prints usage errors itself and exits with 2;
+    # everything else reaches the handlers below.
+    try:
+        app(args=arguments, prog_name="analyzer")
+    except AnalyzerError as error:
+        if debug:
+            traceback.print_exc()
+        stderr.print(f"[red]{i18n.message('error.prefix')}[/]: {error}", markup=True, highlight=False)
+        sys.exit(error.exit_code)
+    except KeyboardInterrupt:
+        sys.exit(130)
+    except BrokenPipeError:
+        # The reader of stdout went away (for example `| head`); nothing left to say.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        sys.exit(EXIT_RUNTIME)
+    except Exception as error:  # noqa: BLE001 - the top of the program reports any failure once
+        if debug:
+            traceback.print_exc()
+        stderr.print(f"[red]{i18n.message('error.prefix')}[/]: {i18n.message('error.unexpected', error=error)}")
+        sys.exit(EXIT_RUNTIME)

@@ -1,0 +1,465 @@
+"""Line detectors: findings in a commit's added and removed lines.
+
+Each detector returns `DetectorHit`s that are safe to show: credentials are
+reported by kind and location only, and every detail passes through `redact`.
+`rules/detectors.toml` sets which detectors run, which block the pre-push
+review and which path categories they skip. The Chinese details are templates
+in `rules/text.zh.toml` (`[detail]`).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import PurePosixPath
+
+from analyzer.commit import Commit, FileChange
+from analyzer.redact import code_span, find_secrets, redact
+from analyzer.rules import RuleSet
+
+# Files whose CLI flags only count inside string literals, because `--name`
+# outside a string is a decrement (C, Java, JS) or a comment (SQL, Lua).
+STRING_FLAG_EXTENSIONS = frozenset({
+    ".c", ".h", ".cc", ".cpp", ".cxx", ".hpp", ".java", ".kt", ".js", ".jsx", ".ts", ".tsx",
+    ".go", ".rs", ".py", ".rb", ".cs", ".swift", ".scala", ".sql", ".lua", ".m",
+})
+# Source code whose change should come with a test change.
+CODE_EXTENSIONS = STRING_FLAG_EXTENSIONS | {".sh", ".bash", ".pl", ".php", ".ex", ".exs", ".zig", ".dart"}
+# A single file's hits are capped so one generated or vendored file cannot flood the report.
+MAX_HITS_PER_FILE = 5
+
+
+@dataclass(slots=True)
+class DetectorHit:
+    """One finding of a line detector, safe to show (secrets already redacted)."""
+
+    kind: str
+    """Detector id, for example `secret` or `cli-flag-removed`."""
+    path: str
+    """File the finding is in."""
+    line: int | None
+    """Line number in the new file (old file for removed lines); None when unknown."""
+    detail: str
+    """Short, redacted Chinese description of what was found."""
+    blocking: bool | None = None
+    """The pre-push review blocks on this hit; None means the default, True only for credentials."""
+    value: str = ""
+    """The redacted token the hit is about (flag, variable, package); empty for credentials."""
+
+    def __post_init__(self) -> None:
+        if self.blocking is None:
+            self.blocking = self.kind == "secret"
+
+
+@dataclass(slots=True)
+class DiffLine:
+    sign: str
+    """`+` for an added line, `-` for a removed one."""
+    text: str
+    line: int | None
+
+
+_HUNK = re.compile(r"^@@ -(\d+)(?:,\d+)? \+(\d+)(?:,\d+)? @@")
+
+
+def diff_lines(change: FileChange) -> Iterator[DiffLine]:
+    """Yield the added and removed lines of `change` with line numbers taken from its patch.
+
+    Without a patch (content dropped, or a reader that keeps only line text) the
+    lines come from `added_lines` / `removed_lines` with no line numbers.
+    """
+    if not change.patch:
+        for text in change.removed_lines:
+            yield DiffLine("-", text, None)
+        for text in change.added_lines:
+            yield DiffLine("+", text, None)
+        return
+
+    old_line = new_line = 0
+    in_hunk = False
+    for raw in change.patch.splitlines():
+        header = _HUNK.match(raw)
+        if header is not None:
+            old_line, new_line = int(header[1]), int(header[2])
+            in_hunk = True
+            continue
+        if not in_hunk or not raw:
+            continue
+        sign, text = raw[0], raw[1:]
+        if sign == "+":
+            yield DiffLine("+", text, new_line)
+            new_line += 1
+        elif sign == "-":
+            yield DiffLine("-", text, old_line)
+            old_line += 1
+        elif sign == " ":
+            old_line += 1
+            new_line += 1
+        elif sign != "\\":
+            # A line outside the hunk grammar starts the next file's header.
+            in_hunk = False
+
+
+@dataclass(slots=True)
+class _Context:
+    commit: Commit
+    rules: RuleSet
+    categories: dict[str, set[str]]
+    """Path to the names of the categories it belongs to."""
+    hits: list[DetectorHit]
+
+    def scanned(self, kind: str) -> list[FileChange]:
+        """Files the `kind` detector scans: all but those in its skipped categories."""
+        skip = set(self.rules.detectors[kind].skip_categories)
+        return [change for change in self.commit.files if not (self.categories.get(change.path, set()) & skip)]
+
+    def add(self, kind: str, path: str, line: int | None, detail_key: str, value: str = "", **values: str) -> None:
+        config = self.rules.detectors[kind]
+        same_file = sum(1 for hit in self.hits if hit.kind == kind and hit.path == path)
+        # Every credential is reported, because each one must be revoked.
+        if same_file >= MAX_HITS_PER_FILE and kind != "secret":
+            return
+        template = self.rules.text.get("detail", {}).get(detail_key, detail_key)
+        detail = redact(template.format(**values))
+        self.hits.append(DetectorHit(kind, path, line, detail, config.blocking, redact(value)))
+
+
+# --- credentials ---------------------------------------------------------------------------------
+
+SECRET_LABEL_KEYS = "secret_kinds"
+
+
+def detect_secrets(context: _Context) -> None:
+    """Credential-like strings on added lines: reported by kind and location, never by value."""
+    labels = context.rules.text.get(SECRET_LABEL_KEYS, {})
+    # A credential that a removed line already had was leaked earlier; a move
+    # or re-indent does not leak it again.
+    removed: set[str] = set()
+    for change in context.commit.files:
+        for line in diff_lines(change):
+            if line.sign == "-":
+                removed.update(line.text[start:end] for _, start, end in find_secrets(line.text))
+
+    for change in context.scanned("secret"):
+        in_private_key = False
+        for line in diff_lines(change):
+            if line.sign != "+":
+                continue
+            # The lines inside a PEM block belong to the BEGIN line's hit.
+            if in_private_key:
+                in_private_key = "-----END" not in line.text
+                continue
+            for kind, start, end in find_secrets(line.text):
+                if line.text[start:end] in removed:
+                    continue
+                context.add("secret", change.path, line.line, "secret", label=labels.get(kind, kind))
+                if kind == "private-key" and "-----END" not in line.text:
+                    in_private_key = True
+                break
+
+
+# --- CLI flags -----------------------------------------------------------------------------------
+
+_FLAG = re.compile(r"(?<![\w\-/.])(--[a-zA-Z][a-zA-Z0-9]*(?:[-_][a-zA-Z0-9]+)+|--[a-zA-Z][a-zA-Z0-9]{2,})(?![\w(])")
+_STRING_FLAG = re.compile(r"[\"'](--[a-zA-Z][a-zA-Z0-9_-]+)")
+
+
+def _flags(path: str, text: str) -> set[str]:
+    if PurePosixPath(path).suffix in STRING_FLAG_EXTENSIONS:
+        return set(_STRING_FLAG.findall(text))
+    return set(_FLAG.findall(text))
+
+
+def detect_cli_flags(context: _Context) -> None:
+    """Flags on removed lines that no added line of the commit mentions: removed or renamed."""
+    added_anywhere: set[str] = set()
+    for change in context.commit.files:
+        for line in diff_lines(change):
+            if line.sign == "+":
+                added_anywhere |= _flags(change.path, line.text)
+
+    for change in context.scanned("cli-flag-removed"):
+        removed: dict[str, int | None] = {}
+        added_here: set[str] = set()
+        removed_here: set[str] = set()
+        for line in diff_lines(change):
+            flags = _flags(change.path, line.text)
+            if line.sign == "-":
+                removed_here |= flags
+                for flag in flags:
+                    removed.setdefault(flag, line.line)
+            else:
+                added_here |= flags
+        gone = [flag for flag in removed if flag not in added_anywhere]
+        new = sorted(added_here - removed_here)
+        # One flag gone and one new flag in the same file reads as a rename.
+        if len(gone) == 1 and len(new) == 1:
+            context.add("cli-flag-removed", change.path, removed[gone[0]], "cli_flag_renamed", gone[0],
+                        flag=code_span(gone[0]), new=code_span(new[0]))
+            continue
+        for flag in gone:
+            context.add("cli-flag-removed", change.path, removed[flag], "cli_flag_removed", flag, flag=code_span(flag))
+
+
+# --- environment variables -----------------------------------------------------------------------
+
+_ENV_NAME = r"([A-Z][A-Z0-9_]{2,})"
+_ENV_PATTERNS = (
+    re.compile(r"(?:--env|(?<![\w-])-e)[ =][\"']?" + _ENV_NAME + r"(?:=|[\"'\s]|$)"),
+    re.compile(r"^\s*ENV\s+" + _ENV_NAME + r"[= ]"),
+    re.compile(r"\bexport\s+" + _ENV_NAME + r"="),
+    re.compile(r"os\.environ(?:\.get|\.setdefault|\.pop)?\s*[\[(]\s*[\"']" + _ENV_NAME),
+    re.compile(r"\b(?:os\.)?getenv\s*\(\s*[\"']" + _ENV_NAME),
+    re.compile(r"\b(?:std::)?env::var(?:_os)?\s*\(\s*\"" + _ENV_NAME),
+    re.compile(r"process\.env(?:\.|\[[\"'])" + _ENV_NAME),
+    re.compile(r"\bos\.(?:Getenv|LookupEnv)\s*\(\s*\"" + _ENV_NAME),
+)
+# YAML environment blocks: `- name: NAME` (Kubernetes) and `NAME: value` (GitHub Actions).
+_YAML_ENV_PATTERNS = (
+    re.compile(r"^\s*-\s*name:\s*[\"']?" + _ENV_NAME + r"[\"']?\s*$"),
+    re.compile(r"^\s*" + _ENV_NAME + r":\s+\S"),
+)
+
+
+def _env_names(path: str, text: str) -> set[str]:
+    names: set[str] = set()
+    for pattern in _ENV_PATTERNS:
+        names.update(pattern.findall(text))
+    if path.endswith((".yml", ".yaml")):
+        for pattern in _YAML_ENV_PATTERNS:
+            names.update(pattern.findall(text))
+    return names
+
+
+def detect_env_vars(context: _Context) -> None:
+    """Environment variables that added lines set or read and no removed line mentioned."""
+    removed_anywhere: set[str] = set()
+    for change in context.commit.files:
+        for line in diff_lines(change):
+            if line.sign == "-":
+                removed_anywhere |= _env_names(change.path, line.text)
+
+    reported: set[str] = set()
+    for change in context.scanned("env-var-added"):
+        for line in diff_lines(change):
+            if line.sign != "+":
+                continue
+            for name in sorted(_env_names(change.path, line.text) - removed_anywhere - reported):
+                reported.add(name)
+                context.add("env-var-added", change.path, line.line, "env_var_added", name, name=code_span(name))
+
+
+# --- dependencies --------------------------------------------------------------------------------
+
+_REQUIREMENT = re.compile(r"^\s*[\"']?([A-Za-z0-9][A-Za-z0-9._\-]*(?:\[[^\]]*\])?)\s*(===|==|>=|<=|~=|!=|>|<)\s*([^\s;#,\"']+)")
+_TOML_VERSION = re.compile(r"^\s*([A-Za-z0-9_.\-]+)\s*=\s*(?:\"([~^<>=!]*\s*\d[^\"]*)\"|\{[^}]*version\s*=\s*\"([^\"]+)\")")
+_JSON_VERSION = re.compile(r"^\s*\"(@?[a-z0-9][\w./@-]*)\"\s*:\s*\"([~^<>=]*\s*\d[^\"]*)\"")
+_GO_REQUIRE = re.compile(r"^\s*(?:require\s+)?([\w.\-]+\.[\w.\-/]+)\s+(v\d[^\s]*)")
+_GEM = re.compile(r"^\s*gem\s+[\"']([\w\-]+)[\"']\s*,\s*[\"']([^\"']+)[\"']")
+_PIP_INSTALL_PIN = re.compile(r"([A-Za-z0-9][A-Za-z0-9._\-]*(?:\[[^\]]*\])?)==([^\s\"']+)")
+# TOML keys that hold a version but name no dependency.
+_NOT_DEPENDENCIES = {"version", "python", "requires-python", "edition", "rust-version", "name"}
+
+
+def _dependency_versions(path: str, text: str, manifest: bool) -> dict[str, str]:
+    """Return {package: version} pinned on one line."""
+    found: dict[str, str] = {}
+    if manifest:
+        for pattern in (_REQUIREMENT, _JSON_VERSION, _GO_REQUIRE, _GEM):
+            match = pattern.match(text)
+            if match is not None:
+                groups = match.groups()
+                found[groups[0].lower()] = "".join(groups[1:]).strip()
+                return found
+        match = _TOML_VERSION.match(text)
+        if match is not None and match[1].lower() not in _NOT_DEPENDENCIES:
+            found[match[1].lower()] = (match[2] or match[3]).strip()
+        return found
+    if "pip install" in text or "uv add" in text:
+        for name, version in _PIP_INSTALL_PIN.findall(text):
+            found[name.lower()] = "==" + version
+    return found
+
+
+def detect_dependencies(context: _Context) -> None:
+    """Dependency versions added, removed or changed in manifests, install commands and lockfiles."""
+    for change in context.scanned("dependency-changed"):
+        categories = context.categories.get(change.path, set())
+        if "lockfiles" in categories:
+            context.add("dependency-changed", change.path, None, "lockfile_changed", change.path,
+                        file=code_span(change.path), added=str(change.added), removed=str(change.removed))
+            continue
+        manifest = "dependencies" in categories
+        before: dict[str, tuple[str, int | None]] = {}
+        after: dict[str, tuple[str, int | None]] = {}
+        for line in diff_lines(change):
+            target = after if line.sign == "+" else before
+            for name, version in _dependency_versions(change.path, line.text, manifest).items():
+                target[name] = (version, line.line)
+        for name in sorted(before.keys() | after.keys()):
+            if name in before and name in after:
+                if before[name][0] != after[name][0]:
+                    context.add("dependency-changed", change.path, after[name][1], "dependency_version", name,
+                                name=code_span(name), old=code_span(before[name][0]), new=code_span(after[name][0]))
+            elif name in after:
+                context.add("dependency-changed", change.path, after[name][1], "dependency_added", name,
+                            name=code_span(name), new=code_span(after[name][0]))
+            else:
+                context.add("dependency-changed", change.path, before[name][1], "dependency_removed", name,
+                            name=code_span(name))
+
+
+# --- privileges, network, CI ---------------------------------------------------------------------
+
+_PRIVILEGE_PATTERNS = (
+    re.compile(r"\bprivileged:\s*true\b"),
+    re.compile(r"\ballowPrivilegeEscalation:\s*true\b"),
+    re.compile(r"\brunAsUser:\s*0\b"),
+    re.compile(r"\brunAsNonRoot:\s*false\b"),
+    re.compile(r"\bhost(?:PID|IPC):\s*true\b"),
+    re.compile(r"\b(?:CAP_)?(?:SYS_ADMIN|NET_ADMIN|SYS_PTRACE|NET_RAW|SYS_MODULE)\b"),
+    re.compile(r"--privileged\b|--cap-add\b|--security-opt\b"),
+    re.compile(r"--user[= ](?:root|0)\b|^\s*USER\s+(?:root|0)\s*$"),
+    re.compile(r"(?:^|[\s;&|`(])sudo\s"),
+    re.compile(r"\bchmod\s+(?:-R\s+)?(?:0?777|0?666|a\+w|o\+w|u\+s|g\+s)\b"),
+    re.compile(r"\b(?:setuid|setgid|seteuid)\s*\("),
+    re.compile(r"\bkind:\s*(?:Cluster)?Role(?:Binding)?\b"),
+    re.compile(r"\b(?:defaultMode|mode):\s*0?777\b"),
+)
+# RBAC rules: `verbs:` and `resources:` lines in a Role or ClusterRole file.
+_RBAC_LINE = re.compile(r"^\s*-?\s*(?:verbs|resources|apiGroups):")
+_RBAC_FILE = re.compile(r"rbac|role", re.IGNORECASE)
+
+_NETWORK_PATTERNS = (
+    re.compile(r"\b0\.0\.0\.0\b"),
+    re.compile(r"\bhostNetwork:\s*true\b"),
+    re.compile(r"\bhostPort:\s*\d+"),
+    re.compile(r"\bnodePort:\s*\d+"),
+    re.compile(r"\bcontainerPort:\s*\d+"),
+    re.compile(r"\btype:\s*(?:LoadBalancer|NodePort)\b"),
+    re.compile(r"^\s*EXPOSE\s+\d+"),
+    re.compile(r"(?:^|\s)(?:-p|--publish)[ =]\d+(?::\d+)?"),
+    re.compile(r"--[\w-]*port[= ]\d{2,5}\b"),
+    re.compile(r"^\s*-\s*[\"']?\d{2,5}:\d{2,5}[\"']?\s*$"),
+    re.compile(r"\bport:\s*\d{2,5}\b"),
+    re.compile(r"\blisten\s+\d{2,5}\b"),
+)
+
+_CI_TRIGGER = re.compile(
+    r"^\s*(?:on:.*|(?:pull_request_target|pull_request|push|schedule|workflow_dispatch|workflow_run|workflow_call"
+    r"|issue_comment|merge_group|release|repository_dispatch)\s*:.*|-\s*cron:.*|(?:only|except|workflow|rules):.*)$"
+)
+_CI_PERMISSION = re.compile(
+    r"^\s*(?:permissions:.*|(?:contents|pull-requests|issues|actions|packages|id-token|deployments|statuses|checks"
+    r"|security-events|pages|attestations|discussions):\s*(?:write|read|none)\s*)$"
+)
+_CI_SECRET = re.compile(r"secrets\.([A-Za-z_][A-Za-z0-9_]*)")
+
+
+def _first_match(patterns: tuple[re.Pattern[str], ...], text: str) -> str | None:
+    for pattern in patterns:
+        match = pattern.search(text)
+        if match is not None:
+            return match.group(0).strip()
+    return None
+
+
+def detect_privilege(context: _Context) -> None:
+    """Added lines that grant privileges: privileged containers, root, capabilities, RBAC rules, chmod 777."""
+    for change in context.scanned("privilege"):
+        rbac_file = bool(_RBAC_FILE.search(change.path))
+        for line in diff_lines(change):
+            if line.sign != "+":
+                continue
+            token = _first_match(_PRIVILEGE_PATTERNS, line.text)
+            if token is None and rbac_file and _RBAC_LINE.match(line.text):
+                token = line.text.strip()
+            if token is not None:
+                context.add("privilege", change.path, line.line, "privilege", token, token=code_span(token))
+
+
+def detect_network(context: _Context) -> None:
+    """Added lines that open ports or bind to every interface."""
+    for change in context.scanned("network-exposure"):
+        for line in diff_lines(change):
+            if line.sign != "+":
+                continue
+            token = _first_match(_NETWORK_PATTERNS, line.text)
+            if token is not None:
+                context.add("network-exposure", change.path, line.line, "network", token, token=code_span(token))
+
+
+def detect_ci_changes(context: _Context) -> None:
+    """Trigger, permission and secret changes in CI definitions (added or removed lines)."""
+    for change in context.scanned("ci-change"):
+        if "ci" not in context.categories.get(change.path, set()):
+            continue
+        seen: set[tuple[str, str]] = set()
+        for line in diff_lines(change):
+            action = "added" if line.sign == "+" else "removed"
+            text = line.text.strip()
+            # Bare `on:` and `permissions:` headers carry no value, so only the lines under them are reported.
+            if text in ("on:", "permissions:", "rules:", "workflow:"):
+                continue
+            if _CI_TRIGGER.match(line.text) and ("trigger", text) not in seen:
+                seen.add(("trigger", text))
+                context.add("ci-change", change.path, line.line, f"ci_trigger_{action}", text, token=code_span(text))
+            elif _CI_PERMISSION.match(line.text) and ("permission", text) not in seen:
+                seen.add(("permission", text))
+                context.add("ci-change", change.path, line.line, f"ci_permission_{action}", text,
+                            token=code_span(text))
+            elif line.sign == "+":
+                for name in _CI_SECRET.findall(line.text):
+                    if ("secret", name) not in seen:
+                        seen.add(("secret", name))
+                        context.add("ci-change", change.path, line.line, "ci_secret_used", name,
+                                    name=code_span(f"secrets.{name}"))
+
+
+# --- files ---------------------------------------------------------------------------------------
+
+
+def detect_deleted(context: _Context) -> None:
+    """Files the commit deletes."""
+    for change in context.scanned("file-deleted"):
+        if change.status == "D":
+            context.add("file-deleted", change.path, None, "file_deleted", change.path, file=code_span(change.path))
+
+
+def is_code(path: str, categories: set[str]) -> bool:
+    """True for source code that is not a test, documentation or a generated file."""
+    if categories & {"tests", "docs", "generated"}:
+        return False
+    return PurePosixPath(path).suffix in CODE_EXTENSIONS
+
+
+def detect_untested(context: _Context) -> None:
+    """Code changed while no test file changed."""
+    code = [change.path for change in context.scanned("no-tests")
+            if is_code(change.path, context.categories.get(change.path, set()))]
+    tests = [change.path for change in context.commit.files if "tests" in context.categories.get(change.path, set())]
+    if code and not tests:
+        context.add("no-tests", code[0], None, "no_tests", "", count=str(len(code)))
+
+
+DETECTORS = {
+    "secret": detect_secrets,
+    "cli-flag-removed": detect_cli_flags,
+    "env-var-added": detect_env_vars,
+    "dependency-changed": detect_dependencies,
+    "privilege": detect_privilege,
+    "network-exposure": detect_network,
+    "ci-change": detect_ci_changes,
+    "file-deleted": detect_deleted,
+    "no-tests": detect_untested,
+}
+
+
+def run_detectors(commit: Commit, rules: RuleSet, categories: dict[str, set[str]]) -> list[DetectorHit]:
+    """Run every enabled detector on `commit`; `categories` maps each path to its category names."""
+    context = _Context(commit, rules, categories, [])
+    for kind, detector in DETECTORS.items():
+        if rules.detectors[kind].enabled:
+            detector(context)
+    return context.hits

@@ -1,0 +1,370 @@
+"""Reading: one streaming `git log` process for the whole selection, parsed into Commits.
+
+The output of `git log -z --raw --numstat -p` is read in chunks and cut into
+commits at a marker that starts every commit's format. File facts (status,
+modes, renames, line counts) come from the NUL-separated `--raw` and
+`--numstat` records; line content comes from the patch, parsed with unidiff.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import secrets
+from collections.abc import Iterator
+from datetime import datetime
+
+import git
+from unidiff import PatchSet
+from unidiff.errors import UnidiffParseError
+
+from analyzer.commit import Commit, FileChange
+from analyzer.errors import AnalyzerError
+from analyzer.repo import Repository
+from analyzer.window import Selection
+
+logger = logging.getLogger(__name__)
+
+# Every commit's format starts with NUL + two RS bytes + a random nonce + RS.
+# NUL never occurs in patch text (git treats such files as binary). The -z
+# records are NUL-separated paths, and a path may itself start with RS bytes,
+# so the nonce, new for every run, is what keeps a file name from posing as
+# the start of a commit.
+MARKER_PREFIX = b"\x00\x1e\x1e"
+FIELD_SEPARATOR = "\x1f"
+FIELDS_FORMAT = "%H%x1f%P%x1f%aN%x1f%aE%x1f%aI%x1f%cI%x1f%B"
+
+READ_CHUNK_BYTES = 1 << 20
+
+# Options that keep git from running anything configured by the repository
+# (external diff drivers, textconv filters) and fix the output format.
+GIT_CONFIG = (
+    "-c", "core.quotePath=false",
+    "-c", "log.showSignature=false",
+    "-c", "diff.noprefix=false",
+    "-c", "diff.mnemonicPrefix=false",
+    "-c", "color.ui=false",
+)
+LOG_OPTIONS = (
+    "-z",
+    "--no-color",
+    "--no-ext-diff",
+    "--no-textconv",
+    "--raw",
+    "--numstat",
+    "--patch",
+    "--find-renames",
+    "--find-copies",
+    "--diff-merges=first-parent",
+    # A user's diff.submodule=log prints no `diff --git` block for a
+    # submodule, which would shift every later block onto the wrong file;
+    # log.showRoot=false would hide the root commit's files.
+    "--submodule=short",
+    "--root",
+    "--encoding=UTF-8",
+)
+
+_NUMSTAT = re.compile(rb"^(\d+|-)\t(\d+|-)\t(.*)$", re.DOTALL)
+
+
+def new_marker() -> bytes:
+    """Return a commit marker no file name or message can predict."""
+    return MARKER_PREFIX + secrets.token_hex(8).encode("ascii") + b"\x1e"
+
+
+def log_arguments(selection: Selection, marker: bytes) -> list[str]:
+    """Return the full `git log` command line (after `git`) for `selection`, each commit led by `marker`."""
+    marker_format = "".join(f"%x{byte:02x}" if byte < 0x20 else chr(byte) for byte in marker)
+    arguments = [*GIT_CONFIG, "log", *LOG_OPTIONS, f"--format={marker_format}{FIELDS_FORMAT}"]
+    if selection.first_parent:
+        arguments.append("--first-parent")
+    # git reads a bare `@N` as a Unix time only when N has nine digits or
+    # more (from 1973-03-03), but `@N +0000` is exact for every N >= 0. git stores
+    # commit times as unsigned seconds since 1970, so earlier bounds are clamped to 0.
+    if selection.since is not None:
+        arguments.append(f"--since=@{max(int(selection.since.timestamp()), 0)} +0000")
+    if selection.until is not None:
+        # git's --until is inclusive and committer dates are whole seconds.
+        arguments.append(f"--until=@{max(int(selection.until.timestamp()) - 1, 0)} +0000")
+    arguments.extend(selection.revisions)
+    arguments.append("--")
+    return arguments
+
+
+def verify_revisions(repository: Repository, selection: Selection) -> None:
+    """Raise AnalyzerError when a revision of `selection` does not name a commit."""
+    runner = repository.git()
+    for argument in selection.revisions:
+        if argument.startswith("-"):
+            continue
+        ends = re.split(r"\.\.\.?", argument) if ".." in argument else [argument]
+        for end in ends:
+            name = end or "HEAD"
+            try:
+                runner.execute(["git", "rev-parse", "--verify", "--quiet", "--end-of-options", f"{name}^{{commit}}"])
+            except git.GitCommandError:
+                if name == "HEAD" and not _has_commits(repository):
+                    raise AnalyzerError("repo.empty", path=repository.path) from None
+                raise AnalyzerError("repo.bad_ref", path=repository.path, ref=name) from None
+
+
+def _has_commits(repository: Repository) -> bool:
+    try:
+        output = repository.git().execute(["git", "rev-list", "-n", "1", "--all"])
+    except git.GitCommandError:
+        return False
+    return bool(str(output).strip())
+
+
+def read_commits(repository: Repository, selection: Selection) -> Iterator[Commit]:
+    """Yield the commits of `selection`, newest first, from one streaming git process."""
+    verify_revisions(repository, selection)
+    shallow_ids = _shallow_boundary(repository)
+
+    try:
+        marker = new_marker()
+        process = repository.git().execute(["git", *log_arguments(selection, marker)], as_process=True)
+    except git.GitCommandNotFound:
+        raise AnalyzerError("git.missing") from None
+
+    stdout = process.proc.stdout
+    pending = b""
+    while True:
+        chunk = stdout.read(READ_CHUNK_BYTES)
+        if not chunk:
+            break
+        search_from = max(len(pending) - len(marker) + 1, 0)
+        pending += chunk
+        cut = pending.rfind(marker, search_from)
+        if cut <= 0:
+            continue
+        complete, pending = pending[:cut], pending[cut:]
+        for record in complete.split(marker):
+            if record:
+                yield parse_record(record, shallow_ids)
+
+    for record in pending.split(marker):
+        if record:
+            yield parse_record(record, shallow_ids)
+
+    stderr = process.proc.stderr.read() if process.proc.stderr else b""
+    status = process.proc.wait()
+    if status != 0:
+        detail = stderr.decode("utf-8", "replace").strip().splitlines()
+        raise AnalyzerError("git.failed", path=repository.path, detail=detail[-1] if detail else f"exit {status}")
+
+
+def _shallow_boundary(repository: Repository) -> frozenset[str]:
+    if not repository.shallow:
+        return frozenset()
+    text = (repository.git_dir / "shallow").read_text(encoding="ascii", errors="replace")
+    return frozenset(line.strip() for line in text.splitlines() if line.strip())
+
+
+def parse_record(record: bytes, shallow_ids: frozenset[str] = frozenset()) -> Commit:
+    """Parse one commit's bytes (format fields, -z records, patch) into a Commit."""
+    header_end = record.find(b"\x00")
+    if header_end < 0:
+        header_end = len(record)
+    header = record[:header_end].decode("utf-8", "replace")
+    rest = record[header_end + 1 :]
+    if rest.startswith(b"\n"):
+        rest = rest[1:]
+
+    sha, parents, author_name, author_email, author_date, committer_date, message = header.split(FIELD_SEPARATOR, 6)
+    subject, body = split_message(message)
+    commit = Commit(
+        sha=sha,
+        parents=tuple(parents.split()),
+        author_name=author_name,
+        author_email=author_email,
+        author_time=datetime.fromisoformat(author_date),
+        committer_time=datetime.fromisoformat(committer_date),
+        subject=subject,
+        body=body,
+    )
+
+    files, patch = parse_file_records(rest)
+    attach_patches(files, patch.decode("utf-8", "replace"))
+    commit.files = files
+
+    # NOTE: a shallow clone's boundary commit has no parent in the clone, so
+    # git diffs it against nothing and every file looks added. Its file list
+    # is dropped; the pipeline marks the commit instead.
+    if sha in shallow_ids:
+        commit.files = []
+        commit.shallow_boundary = True
+    return commit
+
+
+def split_message(message: str) -> tuple[str, str]:
+    """Split a message into git's `%s` (first paragraph, joined by spaces) and the body."""
+    text = message.strip("\n")
+    paragraph, _, body = text.partition("\n\n")
+    subject = " ".join(line.strip() for line in paragraph.splitlines() if line.strip())
+    return subject, body.strip()
+
+
+def parse_file_records(data: bytes) -> tuple[list[FileChange], bytes]:
+    """Parse the -z `--raw` and `--numstat` records; return the files and the patch bytes after them."""
+    files: list[FileChange] = []
+    # Keyed by the raw path bytes: two paths that are not UTF-8 can decode to
+    # the same text, but git counts their lines apart.
+    by_path: dict[bytes, FileChange] = {}
+    counts: list[tuple[bytes, int, int, bool]] = []
+    position = 0
+    size = len(data)
+
+    def next_token() -> bytes:
+        nonlocal position
+        end = data.find(b"\x00", position)
+        if end < 0:
+            end = size
+        token = data[position:end]
+        position = end + 1
+        return token
+
+    while position < size:
+        if data[position] == 0:
+            position += 1
+            break
+        if data.startswith(b"diff --git ", position):
+            break
+        token = next_token()
+
+        if token.startswith(b":"):
+            old_mode, new_mode, _old_id, _new_id, status_field = token[1:].decode("ascii", "replace").split(" ")
+            status = status_field[:1]
+            score = int(status_field[1:]) if status_field[1:].isdigit() else None
+            first_raw = next_token()
+            path_raw = next_token() if status in ("R", "C") else first_raw
+            if status in ("R", "C"):
+                change = FileChange(
+                    path=_decode_path(path_raw),
+                    old_path=_decode_path(first_raw),
+                    status=status,
+                    old_mode=old_mode,
+                    new_mode=new_mode,
+                    similarity=score,
+                )
+            else:
+                change = FileChange(path=_decode_path(first_raw), status=status, old_mode=old_mode, new_mode=new_mode)
+            files.append(change)
+            by_path[path_raw] = change
+            continue
+
+        match = _NUMSTAT.match(token)
+        if match is None:
+            # Only the size, because a record's text may contain a path or line content.
+            logger.debug("skipping an unexpected git log record of %d bytes", len(token))
+            continue
+        added_field, removed_field, path_field = match.groups()
+        if path_field:
+            path = path_field
+        else:
+            next_token()  # the source path of a rename or copy
+            path = next_token()
+        binary = added_field == b"-"
+        added = 0 if binary else int(added_field)
+        removed = 0 if binary else int(removed_field)
+        counts.append((path, added, removed, binary))
+
+    for path, added, removed, binary in counts:
+        change = by_path.get(path)
+        if change is None:
+            continue
+        change.added += added
+        change.removed += removed
+        change.binary = change.binary or binary
+
+    return files, data[position:]
+
+
+def _decode_path(raw: bytes) -> str:
+    return raw.decode("utf-8", "replace")
+
+
+def split_patch(patch: str) -> list[str]:
+    """Cut a commit's patch into per-file blocks, each starting at a `diff --git` line."""
+    # Only "\n" ends a line in git's output. str.splitlines would also cut at
+    # form feeds, U+2028 and other breaks inside a line's content, and a
+    # fragment starting with "diff --git " would then open a false block.
+    starts = [0] if patch.startswith("diff --git ") else []
+    position = patch.find("\ndiff --git ")
+    while position >= 0:
+        starts.append(position + 1)
+        position = patch.find("\ndiff --git ", position + 1)
+    return [patch[start:end] for start, end in zip(starts, [*starts[1:], len(patch)])]
+
+
+def attach_patches(files: list[FileChange], patch: str) -> None:
+    """Give each file its patch block and added/removed line text.
+
+    Blocks come in the same order as the --raw records. A type change (file to
+    symlink) has two blocks for one record, so a block whose header names the
+    previous file's path is added to that file.
+    """
+    blocks = split_patch(patch)
+    index = -1
+    for block in blocks:
+        header = block.split("\n", 1)[0]
+        if 0 <= index < len(files) and _is_type_change_second_half(block, files[index]):
+            target = files[index]
+        else:
+            index += 1
+            if index >= len(files):
+                logger.debug("patch block without a --raw record: %r", header[:120])
+                break
+            target = files[index]
+        target.patch += block
+        added, removed = extract_lines(block)
+        target.added_lines.extend(added)
+        target.removed_lines.extend(removed)
+
+
+def _is_type_change_second_half(block: str, change: FileChange) -> bool:
+    # The second block of a type change repeats the path and starts the new side.
+    if change.status != "T":
+        return False
+    lines = block.split("\n", 2)
+    return len(lines) > 1 and lines[1].startswith("new file mode")
+
+
+def extract_lines(block: str) -> tuple[list[str], list[str]]:
+    """Return the added and removed line text of one file's patch block, via unidiff."""
+    if "\n@@ " not in block:
+        return [], []
+    try:
+        patch_set = PatchSet(block)
+    except UnidiffParseError as error:
+        # unidiff's message quotes the offending diff line, which may contain a
+        # credential, so only its first words reach the log.
+        reason = str(error).split(":", 1)[0]
+        logger.debug("unidiff could not parse a block (%s); reading lines directly", reason)
+        return _extract_lines_plainly(block)
+
+    added: list[str] = []
+    removed: list[str] = []
+    for patched_file in patch_set:
+        for hunk in patched_file:
+            for line in hunk:
+                if line.is_added:
+                    added.append(line.value.rstrip("\r\n"))
+                elif line.is_removed:
+                    removed.append(line.value.rstrip("\r\n"))
+    return added, removed
+
+
+def _extract_lines_plainly(block: str) -> tuple[list[str], list[str]]:
+    added: list[str] = []
+    removed: list[str] = []
+    in_hunk = False
+    for line in block.splitlines():
+        if line.startswith("@@ "):
+            in_hunk = True
+        elif in_hunk and line.startswith("+"):
+            added.append(line[1:])
+        elif in_hunk and line.startswith("-"):
+            removed.append(line[1:])
+    return added, removed
+

@@ -1,0 +1,105 @@
+"""Credential redaction for everything that shows commit text: prompts, logs, reports.
+
+`redact(text)` replaces each credential-like string with `[REDACTED:<kind>]`,
+so the secret itself is not copied out of the diff. The detector in
+`analyzer.detectors` reports only the kind and the location.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+MARKER = "[REDACTED:{kind}]"
+
+
+@dataclass(frozen=True, slots=True)
+class SecretPattern:
+    kind: str
+    regex: re.Pattern[str]
+    group: str | None = None
+    """Named group holding the secret; None redacts the whole match."""
+
+
+# Values that mark a placeholder or a reference, not a secret: `${VAR}`,
+# `<token>`, `{{ secrets.X }}`, `%(x)s`, `$VAR`, `*****`, `xxxxx`, `changeme`.
+_PLACEHOLDER = re.compile(
+    r"^(?:\$|<|\{|%|\*+$|x+$|X+$|\.\.\.|changeme$|change_me$|none$|null$|true$|false$|example|your[_-]|dummy|fake|test)",
+    re.IGNORECASE,
+)
+# Identifiers, calls and types such as `os.environ["X"]`, `self.token`,
+# `get_password()` and `Option<SecretString>`.
+_REFERENCE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(?:(?:\.|::)[A-Za-z_][A-Za-z0-9_]*)+$|[()\[\]<>]")
+# Generic assignments need a value of 8+ characters with a letter and a digit:
+# real passwords and tokens have both, words such as "Signed-off-by" do not.
+_MIN_ASSIGNED_SECRET = 8
+
+PATTERNS: tuple[SecretPattern, ...] = (
+    # PEM private keys: redact the whole block, or to the end of the text when the END line is absent.
+    SecretPattern("private-key", re.compile(
+        r"-----BEGIN [A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?-----.*?(?:-----END [A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?-----|\Z)",
+        re.DOTALL)),
+    SecretPattern("aws-access-key", re.compile(r"\b(?:AKIA|ASIA|ABIA|ACCA)[0-9A-Z]{16}\b")),
+    SecretPattern("aws-secret-key", re.compile(
+        r"(?i)aws_?secret_?access_?key[\"']?\s*[:=]\s*[\"']?(?P<value>[A-Za-z0-9/+=]{40})")),
+    SecretPattern("github-token", re.compile(r"\b(?:gh[pousr]_[A-Za-z0-9]{36,}|github_pat_[A-Za-z0-9_]{22,})")),
+    SecretPattern("gitlab-token", re.compile(r"\bglpat-[A-Za-z0-9_-]{20,}")),
+    SecretPattern("huggingface-token", re.compile(r"\bhf_[A-Za-z0-9]{30,}")),
+    SecretPattern("openai-key", re.compile(r"\bsk-(?:proj-|ant-|live-)?[A-Za-z0-9_-]{20,}")),
+    SecretPattern("slack-token", re.compile(r"\bxox[abposr]-[A-Za-z0-9-]{10,}")),
+    SecretPattern("google-api-key", re.compile(r"\bAIza[0-9A-Za-z_-]{35}")),
+    SecretPattern("stripe-key", re.compile(r"\b[rs]k_live_[A-Za-z0-9]{20,}")),
+    # `password = "..."`, `api_key: ...`, `TOKEN=...`: only the value is secret.
+    SecretPattern("password-assignment", re.compile(
+        r"(?i)\b(?:[a-z0-9_]*_)?(?:password|passwd|pwd|secret|secret_key|api_key|apikey|access_token|auth_token"
+        r"|client_secret|private_key|token)[\"']?\s*(?::=|=|:)\s*"
+        r"(?P<quote>[\"'`]?)(?P<value>[^\s\"'`,;]{6,})(?P=quote)"),
+        group="value"),
+)
+
+
+def _is_secret_value(pattern: SecretPattern, value: str) -> bool:
+    if pattern.group is None:
+        return True
+    if _PLACEHOLDER.match(value) or _REFERENCE.search(value) or len(value) < _MIN_ASSIGNED_SECRET:
+        return False
+    return any(char.isdigit() for char in value) and any(char.isalpha() for char in value)
+
+
+def find_secrets(text: str) -> list[tuple[str, int, int]]:
+    """Return (kind, start, end) of each credential-like string in `text`, in text order."""
+    found: list[tuple[str, int, int]] = []
+    taken: list[tuple[int, int]] = []
+    for pattern in PATTERNS:
+        for match in pattern.regex.finditer(text):
+            start, end = match.span(pattern.group) if pattern.group else match.span()
+            value = text[start:end]
+            if not _is_secret_value(pattern, value):
+                continue
+            if any(start < other_end and other_start < end for other_start, other_end in taken):
+                continue
+            taken.append((start, end))
+            found.append((pattern.kind, start, end))
+    return sorted(found, key=lambda item: item[1])
+
+
+def redact(text: str) -> str:
+    """Return `text` with every credential-like string replaced by `[REDACTED:<kind>]`."""
+    parts: list[str] = []
+    position = 0
+    for kind, start, end in find_secrets(text):
+        parts.append(text[position:start])
+        parts.append(MARKER.format(kind=kind))
+        position = end
+    parts.append(text[position:])
+    return "".join(parts)
+
+
+def code_span(text: str) -> str:
+    """Format `text` as a Markdown code span, redacted, that stays intact when it contains backticks."""
+    text = redact(text).replace("\n", " ")
+    longest = max((len(run) for run in re.findall(r"`+", text)), default=0)
+    fence = "`" * (longest + 1)
+    if longest or text.startswith(" ") or text.endswith(" "):
+        return f"{fence} {text} {fence}"
+    return f"{fence}{text}{fence}"

@@ -1,0 +1,120 @@
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.gitrepo import GitRepo
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def run_cli(*arguments: str, cwd: Path | None = None, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    full_env = {**os.environ, "PYTHONPATH": str(PROJECT_ROOT), "LANG": "C.UTF-8", **(env or {})}
+    return subprocess.run(
+        [sys.executable, "-m", "analyzer", *arguments],
+        cwd=cwd or PROJECT_ROOT,
+        env=full_env,
+        capture_output=True,
+        text=True,
+    )
+
+
+@pytest.fixture
+def day_repo(repo: GitRepo) -> GitRepo:
+    repo.git("remote", "add", "origin", "git@github.com:acme/widget.git")
+    repo.write("src/app.py", "print('hi')\n")
+    repo.commit("feat: first", when="2026-01-10T08:00:00+00:00")
+    repo.write("README.md", "# widget\n")
+    repo.commit("docs: readme", when="2026-01-10T09:00:00+00:00")
+    return repo
+
+
+def test_report_markdown_to_stdout(day_repo: GitRepo) -> None:
+    result = run_cli("report", "--repo", str(day_repo.path), "--date", "2026-01-10", "--tz", "UTC", "--no-llm", "--quiet")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("# 每日更新报告（2026-01-10）")
+    assert "## acme/widget" in result.stdout
+    assert result.stderr == ""
+
+
+def test_report_json_fields(day_repo: GitRepo) -> None:
+    result = run_cli("report", "--repo", str(day_repo.path), "--date", "2026-01-10", "--tz", "UTC", "--no-llm", "--format", "json", "-q")
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert data["date"] == "2026-01-10"
+    assert data["timezone"] == "UTC"
+    assert data["model"] is None
+    repository = data["repositories"][0]
+    assert repository["name"] == "acme/widget"
+    assert repository["remote_url"] == "git@github.com:acme/widget.git"
+    subjects = [commit["subject"] for commit in repository["commits"]]
+    assert subjects == ["docs: readme", "feat: first"]
+    commit = repository["commits"][0]
+    assert commit["importance"] in ("high", "medium", "low")
+    assert commit["files"][0]["path"] == "README.md"
+    assert set(commit["sections"]) >= {"summary", "scope", "architecture", "performance", "security", "maintainability", "risks", "suggestions"}
+    assert set(commit["written_by"].values()) == {"rules"}
+
+
+def test_two_repositories_get_two_sections(day_repo: GitRepo, tmp_path: Path) -> None:
+    other = GitRepo(tmp_path / "other")
+    other.write("x.txt", "x\n")
+    other.commit("chore: other", when="2026-01-10T10:00:00+00:00")
+    result = run_cli("report", "--repo", str(day_repo.path), "--repo", str(other.path), "--date", "2026-01-10", "--tz", "UTC", "--no-llm", "-q")
+    assert result.returncode == 0, result.stderr
+    assert "## acme/widget" in result.stdout
+    assert "## other" in result.stdout
+
+
+def test_output_file_written_atomically(day_repo: GitRepo, tmp_path: Path) -> None:
+    target = tmp_path / "out" / "report.md"
+    target.parent.mkdir()
+    target.write_text("previous report", encoding="utf-8")
+    result = run_cli("report", "--repo", str(day_repo.path), "--date", "2026-01-10", "--tz", "UTC", "--no-llm", "-o", str(target))
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == ""
+    assert target.read_text(encoding="utf-8").startswith("# 每日更新报告")
+    assert [path.name for path in target.parent.iterdir()] == ["report.md"]
+
+
+def test_failed_run_keeps_previous_output(tmp_path: Path) -> None:
+    target = tmp_path / "report.md"
+    target.write_text("previous report", encoding="utf-8")
+    result = run_cli("report", "--repo", str(tmp_path / "missing"), "--no-llm", "-o", str(target))
+    assert result.returncode == 1
+    assert target.read_text(encoding="utf-8") == "previous report"
+
+
+@pytest.mark.parametrize(
+    ("arguments", "code", "fragment"),
+    [
+        (["--date", "2026-02-30"], 2, "2026-02-30"),
+        (["--tz", "Mars/Base"], 2, "Mars/Base"),
+        (["--since", "2026-01-05", "--until", "2026-01-01"], 2, "--since"),
+        (["--branch", "nope"], 1, "nope"),
+        (["--format", "yaml"], 2, "yaml"),
+    ],
+)
+def test_bad_input_one_line_no_traceback(day_repo: GitRepo, arguments: list[str], code: int, fragment: str) -> None:
+    result = run_cli("report", "--repo", str(day_repo.path), "--no-llm", *arguments)
+    assert result.returncode == code
+    assert "Traceback" not in result.stderr
+    assert fragment in result.stderr
+    assert result.stdout == ""
+
+
+def test_messages_in_english_with_lang(tmp_path: Path) -> None:
+    result = run_cli("report", "--repo", str(tmp_path / "missing"), "--no-llm", "--lang", "en")
+    assert result.returncode == 1
+    assert "repository path not found" in result.stderr
+
+
+def test_messages_in_chinese_by_default(tmp_path: Path) -> None:
+    result = run_cli("report", "--repo", str(tmp_path), "--no-llm")
+    assert result.returncode == 1
+    assert "不是 git 仓库" in result.stderr
