@@ -20,37 +20,22 @@ import subprocess
 import sys
 import tempfile
 import time
-from dataclasses import dataclass, field
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "tests"))
 
 from analyzer.llm.catalog import resolve_model  # noqa: E402
 from analyzer.llm.engine import Engine  # noqa: E402
 from analyzer.llm.prompts import completion_prompt, load_prompts, max_output_tokens, output_schema  # noqa: E402
 from analyzer.llm.stage import ModelOptions, run_model_stage  # noqa: E402
-from analyzer.pipeline import AnalyzedCommit  # noqa: E402
+from analyzer.pipeline import RepositoryAnalysis  # noqa: E402
 from analyzer.rating import Importance  # noqa: E402
-from test_llm_fixtures import analyze, commit_files, make_repo  # noqa: E402
+from tests.test_llm_fixtures import analyze, commit_files, make_repo, repository_analysis  # noqa: E402
 
 STAGE_TIMEOUT_S = 600.0
 """Generous per-call limit: a timed-out result is not cached, which would spoil the cached rerun."""
 LEVELS = (Importance.HIGH, Importance.MEDIUM, Importance.MEDIUM, Importance.LOW)
-
-
-# NOTE: stand-ins with the attributes run_model_stage reads, until
-# analyzer.pipeline.RepositoryAnalysis lands on this branch.
-@dataclass
-class RepositoryStandIn:
-    path: Path
-
-
-@dataclass
-class AnalysisStandIn:
-    repository: RepositoryStandIn
-    commits: list[AnalyzedCommit] = field(default_factory=list)
 
 
 def build_history(root: Path, count: int) -> tuple[Path, list[tuple[str, Importance]]]:
@@ -67,8 +52,8 @@ def build_history(root: Path, count: int) -> tuple[Path, list[tuple[str, Importa
     return repo, shas
 
 
-def analyses_for(repo: Path, shas: list[tuple[str, Importance]]) -> list[AnalysisStandIn]:
-    return [AnalysisStandIn(RepositoryStandIn(repo), [analyze(repo, sha, level) for sha, level in shas])]
+def analyses_for(repo: Path, shas: list[tuple[str, Importance]]) -> list[RepositoryAnalysis]:
+    return [repository_analysis(repo, [analyze(repo, sha, level) for sha, level in shas])]
 
 
 def measure_generation(engine: Engine, rounds: int) -> dict[str, float]:

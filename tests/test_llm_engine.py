@@ -4,7 +4,7 @@ import pytest
 from llama_cpp.llama_chat_format import Jinja2ChatFormatter
 
 from analyzer.llm.prompts import chat_messages, completion_prompt, load_prompts, output_schema
-from test_llm_fixtures import embedded_engine
+from tests.test_llm_fixtures import embedded_engine
 
 pytestmark = pytest.mark.model
 

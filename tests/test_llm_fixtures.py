@@ -8,16 +8,18 @@ from __future__ import annotations
 
 import functools
 import subprocess
-from datetime import datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
-from analyzer.commit import Commit, FileChange
-from analyzer.facts import build_facts
+from analyzer.commit import Commit
 from analyzer.llm.catalog import resolve_model
 from analyzer.llm.engine import Engine
-from analyzer.pipeline import AnalyzedCommit
-from analyzer.rating import Importance, Rating
+from analyzer.log import read_commits
+from analyzer.pipeline import AnalyzedCommit, RepositoryAnalysis, analyze_commit
+from analyzer.rating import Importance
+from analyzer.repo import open_repository
 from analyzer.rules import load_rules
+from analyzer.window import Selection
 from analyzer.writer import write_sections
 
 
@@ -52,63 +54,25 @@ def commit_files(repo: Path, message: str, files: dict[str, str | bytes | None])
 
 
 def read_commit(repo: Path, sha: str) -> Commit:
-    """Read one commit with git's raw, numstat and patch output (one process per part; tests only)."""
-    meta = git(repo, "show", "-s", "--format=%P%x00%an%x00%ae%x00%aI%x00%cI%x00%s%x00%b", sha)
-    parents, author, email, author_time, committer_time, subject, body = meta.split("\x00")
-
-    changes: dict[str, FileChange] = {}
-    for line in git(repo, "show", "--format=", "--raw", "--no-abbrev", "-M", sha).splitlines():
-        info, *paths = line.split("\t")
-        old_mode, new_mode, _old, _new, status = info.lstrip(":").split()
-        path = paths[-1]
-        changes[path] = FileChange(
-            path=path,
-            status=status[0],
-            old_path=paths[0] if len(paths) == 2 else None,
-            old_mode=old_mode,
-            new_mode=new_mode,
-        )
-
-    for line in git(repo, "show", "--format=", "--numstat", "-M", sha).splitlines():
-        added, removed, path = line.split("\t")
-        path = path.split(" => ")[-1].rstrip("}")
-        change = changes.get(path)
-        if change is None:
-            continue
-        change.binary = added == "-"
-        change.added = 0 if change.binary else int(added)
-        change.removed = 0 if change.binary else int(removed)
-
-    for change in changes.values():
-        paths = [change.path] if change.old_path is None else [change.old_path, change.path]
-        change.patch = git(repo, "show", "--format=", "-M", sha, "--", *paths)
-        for line in change.patch.splitlines():
-            if line.startswith("+") and not line.startswith("+++"):
-                change.added_lines.append(line[1:])
-            elif line.startswith("-") and not line.startswith("---"):
-                change.removed_lines.append(line[1:])
-
-    return Commit(
-        sha=sha,
-        parents=tuple(parents.split()),
-        author_name=author,
-        author_email=email,
-        author_time=datetime.fromisoformat(author_time),
-        committer_time=datetime.fromisoformat(committer_time),
-        subject=subject,
-        body=body.strip(),
-        files=list(changes.values()),
-    )
+    """Read one commit with the analyzer's own git log reader."""
+    selection = Selection(revisions=(sha,), timezone=ZoneInfo("UTC"))
+    for commit in read_commits(open_repository(repo), selection):
+        if commit.sha == sha:
+            return commit
+    raise LookupError(sha)
 
 
-def analyze(repo: Path, sha: str, importance: Importance, change_type: str = "功能增强") -> AnalyzedCommit:
-    """Build an AnalyzedCommit with the deterministic writer's sections and the given rating."""
+def analyze(repo: Path, sha: str, importance: Importance) -> AnalyzedCommit:
+    """Analyze a commit with the real pipeline, then force its importance and rewrite its rules text."""
     rules = load_rules(repo)
-    commit = read_commit(repo, sha)
-    facts = build_facts(commit, rules)
-    rating = Rating(importance=importance, change_type=change_type)
-    sections = write_sections(commit, facts, rating, rules)
-    return AnalyzedCommit(commit=commit, facts=facts, rating=rating, sections=sections)
+    analyzed = analyze_commit(read_commit(repo, sha), rules)
+    analyzed.rating.importance = importance
+    analyzed.sections = write_sections(analyzed.commit, analyzed.facts, analyzed.rating, rules)
+    return analyzed
+
+
+def repository_analysis(repo: Path, commits: list[AnalyzedCommit]) -> RepositoryAnalysis:
+    return RepositoryAnalysis(repository=open_repository(repo), commits=commits)
 
 
 @functools.cache

@@ -2,7 +2,7 @@ import pytest
 
 from analyzer.llm.material import build_material
 from analyzer.rating import Importance
-from test_llm_fixtures import analyze, commit_files, embedded_engine, make_repo
+from tests.test_llm_fixtures import analyze, commit_files, embedded_engine, make_repo
 
 
 def count_characters(text: str) -> int:

@@ -1,5 +1,4 @@
 import time
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
@@ -8,27 +7,13 @@ from analyzer.llm.cache import ModelCache
 from analyzer.llm.commit_writer import CommitWriter
 from analyzer.llm.prompts import load_prompts
 from analyzer.llm.stage import ModelOptions, needs_model, run_model_stage
-from analyzer.pipeline import AnalyzedCommit
 from analyzer.rating import Importance
 from analyzer.sections import WRITER_MODEL, WRITER_RULES
-from test_llm_fixtures import analyze, commit_files, embedded_engine, make_repo
+from tests.test_llm_fixtures import analyze, repository_analysis, commit_files, embedded_engine, make_repo
 
 pytestmark = pytest.mark.model
 
 RULES_DIGEST = "d" * 64
-
-
-# NOTE: stand-ins with the two attributes the stage reads, until
-# analyzer.pipeline.RepositoryAnalysis and analyzer.repo.Repository land.
-@dataclass
-class RepositoryStandIn:
-    path: Path
-
-
-@dataclass
-class AnalysisStandIn:
-    repository: RepositoryStandIn
-    commits: list[AnalyzedCommit] = field(default_factory=list)
 
 
 @pytest.fixture
@@ -53,7 +38,7 @@ def history(tmp_path):
 
 def analyses_for(repo, shas):
     commits = [analyze(repo, sha, importance) for sha, importance in shas]
-    return [AnalysisStandIn(RepositoryStandIn(repo), list(reversed(commits)))]
+    return [repository_analysis(repo, list(reversed(commits)))]
 
 
 def test_stage_then_cache(cache_home, history):

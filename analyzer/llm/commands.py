@@ -12,7 +12,8 @@ from analyzer import console
 from analyzer.llm.catalog import file_sha256, is_embedded, load_models_list, locate_file, resolve_model
 from analyzer.llm.engine import Engine
 from analyzer.llm.errors import ModelError
-from analyzer.llm.messages import message, set_language
+from analyzer import i18n
+from analyzer.llm.messages import message
 
 models_app = typer.Typer(help="列出并检查本地 GGUF 模型（List and check local GGUF models）", no_args_is_help=True)
 
@@ -22,14 +23,9 @@ CHECK_TOKENS = 64
 
 @models_app.callback()
 def models_options(
-    lang: str = typer.Option("zh", "--lang", help="输出语言：zh 或 en（output language: zh or en）"),
+    lang: str | None = typer.Option(None, "--lang", help="消息语言：zh（默认）或 en（message language: zh, the default, or en）"),
 ) -> None:
-    set_language(lang)
-    try:
-        from analyzer.i18n import set_language as set_core_language
-    except ImportError:
-        return
-    set_core_language(lang)
+    i18n.set_language(lang)
 
 
 @models_app.command("list")

@@ -13,5 +13,5 @@ class ModelError(AnalyzerError):
         super().__init__(key, exit_code, **values)
 
     def __str__(self) -> str:
-        # NOTE: the keys live in analyzer.llm.messages until they are merged into analyzer.i18n.
+        # The keys live in analyzer.llm.messages, which registers them with analyzer.i18n.
         return message(self.key, **self.values)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
@@ -10,6 +9,7 @@ from pathlib import PurePosixPath
 from analyzer.commit import FileChange
 from analyzer.llm.messages import message
 from analyzer.pipeline import AnalyzedCommit
+from analyzer.redact import redact
 
 LOCKFILES = frozenset(
     {
@@ -49,32 +49,8 @@ class Material:
 
 
 def redact_text(text: str) -> str:
-    """Remove secrets before text reaches a prompt, using the shared redactor when available."""
-    try:
-        from analyzer.redact import redact
-    except ImportError:
-        return _fallback_redact(text)
+    """Replace credentials with markers before text reaches a prompt."""
     return redact(text)
-
-
-# NOTE: stop-gap until analyzer.redact lands; it covers common token shapes only.
-_FALLBACK_SECRETS = (
-    re.compile(r"-----BEGIN [A-Z ]*PRIVATE KEY-----.*?-----END [A-Z ]*PRIVATE KEY-----", re.S),
-    re.compile(r"\b(?:AKIA|ASIA)[0-9A-Z]{16}\b"),
-    re.compile(r"\bgh[pousr]_[A-Za-z0-9]{30,}\b"),
-    re.compile(r"\bxox[abprs]-[A-Za-z0-9-]{10,}\b"),
-    re.compile(r"\bsk-[A-Za-z0-9_-]{20,}\b"),
-    re.compile(r"(?i)((?:password|passwd|secret|token|api[_-]?key)\s*[:=]\s*)['\"]?[^\s'\"]{6,}"),
-)
-
-
-def _fallback_redact(text: str) -> str:
-    for pattern in _FALLBACK_SECRETS:
-        if pattern.groups:
-            text = pattern.sub(lambda match: match.group(1) + "[已隐去]", text)
-        else:
-            text = pattern.sub("[已隐去]", text)
-    return text
 
 
 def skip_reason(change: FileChange) -> str | None:

@@ -6,6 +6,8 @@ Keys are grouped by prefix (`model.`, `models.`, `coverage.`, ...) so they can b
 
 from __future__ import annotations
 
+from analyzer import i18n
+
 MESSAGES: dict[str, dict[str, str]] = {
     "zh": {
         "model.not_found": "找不到模型 {name}：它既不是 models.txt 中的名称，也不是存在的 GGUF 文件。用 `analyzer models list` 查看可用模型。",
@@ -93,29 +95,25 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
 }
 
-_language = "zh"
+REPORT_PREFIXES = ("coverage.", "reason.")
+"""Keys of text that goes into reports, which are always Chinese."""
 
 
-def set_language(language: str) -> None:
-    """Select `zh` or `en` for the messages of this module."""
-    global _language
-    _language = "en" if language == "en" else "zh"
-
-
-def current_language() -> str:
-    """Return the language in use: the core i18n module's choice once it exists, else this module's."""
-    try:
-        from analyzer import i18n
-    except ImportError:
-        return _language
-
-    core_language = getattr(i18n, "current_language", None)
-    if callable(core_language):
-        return "en" if core_language() == "en" else "zh"
-    return _language
+def _register() -> None:
+    """Add the command-line messages to analyzer.i18n, so --lang switches them with the rest."""
+    table = {
+        key: (chinese, MESSAGES["en"][key])
+        for key, chinese in MESSAGES["zh"].items()
+        if not key.startswith(REPORT_PREFIXES) and key not in i18n.MESSAGES
+    }
+    i18n.register(table)
 
 
 def message(key: str, **values: object) -> str:
-    """Format the message `key` in the current language."""
-    table = MESSAGES[current_language()]
-    return table[key].format(**values)
+    """Format the message `key`: report text in Chinese, other messages in the language of --lang."""
+    if key.startswith(REPORT_PREFIXES):
+        return MESSAGES["zh"][key].format(**values)
+    return i18n.message(key, **values)
+
+
+_register()

@@ -7,7 +7,6 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
@@ -18,14 +17,14 @@ from analyzer.llm.commit_writer import CommitWriter, apply_outcome
 from analyzer.llm.engine import Engine
 from analyzer.llm.messages import message
 from analyzer.llm.prompts import PromptSet, load_prompts
-from analyzer.pipeline import AnalyzedCommit
+from analyzer.pipeline import AnalyzedCommit, RepositoryAnalysis
 from analyzer.rating import Importance
 from analyzer.sections import SECTION_NAMES, WRITER_MODEL
 
-if TYPE_CHECKING:
-    from analyzer.pipeline import RepositoryAnalysis
-
 log = logging.getLogger(__name__)
+
+_engines: dict[tuple[Path, str], Engine] = {}
+"""Loaded models by (file, sha256): the CLI runs the stage once per repository."""
 
 
 @dataclass(slots=True)
@@ -102,6 +101,15 @@ def progress_bar(total: int, quiet: bool) -> Iterator[Callable[[int, int, int, s
         yield update
 
 
+def loaded_engine(resolved: ResolvedModel) -> Engine:
+    """Load `resolved` once per process and reuse it for later repositories."""
+    key = (resolved.path, resolved.sha256)
+    if key not in _engines:
+        _engines.clear()
+        _engines[key] = Engine(resolved)
+    return _engines[key]
+
+
 def count_sections(analyses: list[RepositoryAnalysis]) -> tuple[int, int]:
     """Count (model-written, rules-written) non-empty sections over every commit."""
     model_sections = rule_sections = 0
@@ -149,7 +157,7 @@ def run_model_stage(analyses: list[RepositoryAnalysis], options: ModelOptions, r
                     # Load the model only when a commit misses the cache, so a
                     # fully cached rerun costs no load time.
                     if writer is None:
-                        engine = Engine(resolved)
+                        engine = loaded_engine(resolved)
                         writer = CommitWriter(engine, prompts, options.timeout_s)
                     outcome = writer.write(analyzed)
                     apply_outcome(analyzed, outcome.fields, outcome.coverage)
@@ -179,4 +187,31 @@ def run_model_stage(analyses: list[RepositoryAnalysis], options: ModelOptions, r
         calls=calls,
         cached=cached,
         tokens_per_second=tokens / seconds if seconds > 0 else None,
+    )
+
+
+def merge_summaries(summaries: list[ModelSummary]) -> ModelSummary | None:
+    """Combine the summaries of per-repository runs into one for the report; None for no runs.
+
+    Counts add up. Different prompt versions (a repository's own prompt) are
+    joined with commas. tokens/s is the mean of the runs weighted by model
+    calls, an estimate because calls differ in length.
+    """
+    if not summaries:
+        return None
+
+    first = summaries[0]
+    versions = list(dict.fromkeys(summary.prompt_version for summary in summaries))
+    rated = [(summary.tokens_per_second, summary.calls) for summary in summaries if summary.tokens_per_second is not None and summary.calls]
+    total_calls = sum(calls for _, calls in rated)
+    return ModelSummary(
+        name=first.name,
+        file=first.file,
+        sha256=first.sha256,
+        prompt_version=", ".join(versions),
+        model_sections=sum(summary.model_sections for summary in summaries),
+        rule_sections=sum(summary.rule_sections for summary in summaries),
+        calls=sum(summary.calls for summary in summaries),
+        cached=sum(summary.cached for summary in summaries),
+        tokens_per_second=sum(rate * calls for rate, calls in rated) / total_calls if total_calls else None,
     )
