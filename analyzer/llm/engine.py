@@ -198,6 +198,11 @@ class Engine:
             if not self._deadline.expired:
                 raise
             log.debug("model call aborted at the deadline: %s", error)
+
+            # An aborted decode leaves the context unusable (later calls
+            # produced no token), so drop its cache and evaluated state.
+            self.llama.reset()
+            self.llama._ctx.kv_cache_clear()
         finally:
             self._deadline.clear()
 
