@@ -43,7 +43,8 @@ def analyses_for(repo, shas):
 
 def test_stage_then_cache(cache_home, history):
     repo, shas = history
-    options = ModelOptions(quiet=True)
+    # A generous limit: a timed-out result is not cached, and this test needs every commit cached.
+    options = ModelOptions(quiet=True, timeout_s=600)
 
     started = time.monotonic()
     first = analyses_for(repo, shas)
