@@ -286,6 +286,9 @@ def explain(
 # The pre-push review and its hook live in their own module.
 from analyzer.review_cli import hook_app, review_command  # noqa: E402
 
+from analyzer.llm.commands import models_app  # noqa: E402
+
+app.add_typer(models_app, name="models")
 app.command("review", help=text("审查将要推送的提交。", "Review the commits a push would send."))(review_command)
 app.add_typer(hook_app, name="hook")
 

@@ -6,6 +6,8 @@ import time
 from pathlib import Path
 
 import typer
+
+from analyzer.i18n import help_text
 from rich.table import Table
 
 from analyzer import console
@@ -15,7 +17,7 @@ from analyzer.llm.errors import ModelError
 from analyzer import i18n
 from analyzer.llm.messages import message
 
-models_app = typer.Typer(help="列出并检查本地 GGUF 模型（List and check local GGUF models）", no_args_is_help=True)
+models_app = typer.Typer(help=help_text("列出并检查本地 GGUF 模型", "List and check local GGUF models"), no_args_is_help=True)
 
 CHECK_PROMPT = "提交：fix: handle empty config file\n中文摘要："
 CHECK_TOKENS = 64
@@ -23,15 +25,15 @@ CHECK_TOKENS = 64
 
 @models_app.callback()
 def models_options(
-    lang: str | None = typer.Option(None, "--lang", help="消息语言：zh（默认）或 en（message language: zh, the default, or en）"),
+    lang: str | None = typer.Option(None, "--lang", help=help_text("消息语言：zh（默认）或 en。", "Message language: zh (default) or en.")),
 ) -> None:
     i18n.set_language(lang)
 
 
-@models_app.command("list")
+@models_app.command("list", help=help_text("列出 models.txt 中的模型：文件是否存在、sha256 是否相符。", "List the models of models.txt: whether each file exists and its sha256 matches."))
 def list_models(
-    repo: Path | None = typer.Option(None, "--repo", help="同时读取该仓库的 .analyzer/models.txt（also read this repository's .analyzer/models.txt）"),
-    verify: bool = typer.Option(True, "--verify/--no-verify", help="计算已找到文件的 sha256（hash the files found）"),
+    repo: Path | None = typer.Option(None, "--repo", help=help_text("同时读取该仓库的 .analyzer/models.txt", "Also read this repository's .analyzer/models.txt")),
+    verify: bool = typer.Option(True, "--verify/--no-verify", help=help_text("计算已找到文件的 sha256", "Hash the files found")),
 ) -> None:
     """列出 models.txt 中的模型：文件是否存在、sha256 是否相符。"""
     try:
@@ -66,10 +68,10 @@ def list_models(
     console.stderr.print(table)
 
 
-@models_app.command("check")
+@models_app.command("check", help=help_text("加载模型，报告上下文长度和生成速度（token/秒）。", "Load a model and report its context length and generation speed (tokens/s)."))
 def check_model(
-    name: str = typer.Argument(..., help="models.txt 中的名称或 GGUF 文件路径（a name from models.txt or a GGUF path）"),
-    repo: Path | None = typer.Option(None, "--repo", help="同时读取该仓库的 .analyzer/models.txt（also read this repository's .analyzer/models.txt）"),
+    name: str = typer.Argument(..., help=help_text("models.txt 中的名称或 GGUF 文件路径", "A name from models.txt or a GGUF path")),
+    repo: Path | None = typer.Option(None, "--repo", help=help_text("同时读取该仓库的 .analyzer/models.txt", "Also read this repository's .analyzer/models.txt")),
 ) -> None:
     """加载模型，报告上下文长度和生成速度（token/秒）。"""
     try:

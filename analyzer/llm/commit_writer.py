@@ -44,6 +44,10 @@ class CommitOutcome:
     timed_out: bool = False
 
 
+BASE_MODEL_FIELDS = ("summary",)
+"""Sections a base (non-instruction) model writes, whatever the importance."""
+
+
 def requested_fields(analyzed: AnalyzedCommit) -> tuple[str, ...]:
     """Sections the model writes for this commit, following what the report shows at its importance."""
     importance = analyzed.rating.importance
@@ -120,6 +124,12 @@ class CommitWriter:
     def write(self, analyzed: AnalyzedCommit) -> CommitOutcome:
         """Generate, validate and retry once the fields of `analyzed`; never touches the commit itself."""
         fields = requested_fields(analyzed)
+        if not self.engine.uses_chat():
+            # A base model prompted by completion writes a short gloss at best,
+            # and every extra field costs grammar-constrained tokens: with the
+            # embedded model an eight-field call often passed 60 s and most
+            # fields failed validation. It writes the summary only.
+            fields = BASE_MODEL_FIELDS
         low = analyzed.rating.importance == Importance.LOW
         reserve = max_output_tokens(output_schema(self.prompts, fields, low))
         available = self.engine.n_ctx - self.fixed_tokens - reserve - PROMPT_MARGIN
