@@ -4,7 +4,7 @@ import pytest
 from llama_cpp.llama_chat_format import Jinja2ChatFormatter
 
 from analyzer.llm.prompts import chat_messages, completion_prompt, load_prompts, output_schema
-from tests.test_llm_fixtures import embedded_engine
+from tests.test_llm_fixtures import GENEROUS_TIMEOUT_S, embedded_engine
 
 pytestmark = pytest.mark.model
 
@@ -14,7 +14,7 @@ PROMPT = "提交：fix: handle empty config file\n中文摘要：修复空配置
 def test_engine_round_trip():
     engine = embedded_engine()
     schema = {"type": "object", "properties": {"summary": {"type": "string", "maxLength": 30}}, "required": ["summary"]}
-    generation = engine.generate(PROMPT, schema, max_tokens=60, timeout_s=60)
+    generation = engine.generate(PROMPT, schema, max_tokens=60, timeout_s=GENEROUS_TIMEOUT_S)
 
     assert not generation.timed_out
     assert generation.completion_tokens > 0
@@ -28,7 +28,7 @@ def test_schema_output_parses():
     fields = ("summary", "scope", "suggestions")
     schema = output_schema(prompts, fields, low=False)
     block = "标题：feat(cli): add --verbose flag\n重要程度：中；变更类型：功能增强\n文件：\n- M cli.py (+3 -0)\ndiff：\n"
-    generation = engine.generate(completion_prompt(prompts, block), schema, max_tokens=400, timeout_s=120)
+    generation = engine.generate(completion_prompt(prompts, block), schema, max_tokens=400, timeout_s=GENEROUS_TIMEOUT_S)
     data = json.loads(generation.text)
 
     assert list(data) == list(fields)
@@ -48,7 +48,7 @@ def test_generate_tiny_timeout():
     assert generation.seconds < 2
 
     # The model stays usable after an aborted call.
-    after = engine.generate(PROMPT, schema, max_tokens=40, timeout_s=60)
+    after = engine.generate(PROMPT, schema, max_tokens=40, timeout_s=GENEROUS_TIMEOUT_S)
     assert not after.timed_out
     assert after.completion_tokens > 0
 

@@ -9,7 +9,7 @@ from analyzer.llm.prompts import load_prompts
 from analyzer.llm.stage import ModelOptions, needs_model, run_model_stage
 from analyzer.rating import Importance
 from analyzer.sections import WRITER_MODEL, WRITER_RULES
-from tests.test_llm_fixtures import analyze, repository_analysis, commit_files, embedded_engine, make_repo
+from tests.test_llm_fixtures import GENEROUS_TIMEOUT_S, analyze, repository_analysis, commit_files, embedded_engine, make_repo
 
 pytestmark = pytest.mark.model
 
@@ -44,7 +44,7 @@ def analyses_for(repo, shas):
 def test_stage_then_cache(cache_home, history):
     repo, shas = history
     # A generous limit: a timed-out result is not cached, and this test needs every commit cached.
-    options = ModelOptions(quiet=True, timeout_s=600)
+    options = ModelOptions(quiet=True, timeout_s=GENEROUS_TIMEOUT_S)
 
     started = time.monotonic()
     first = analyses_for(repo, shas)
@@ -119,13 +119,13 @@ def test_unknown_path_falls_back(cache_home, history):
     analyzed = analyze(repo, shas[-1][0], Importance.LOW)
     rules_summary = analyzed.sections.summary
     engine = embedded_engine()
-    writer = CommitWriter(engine, load_prompts(), timeout_s=60)
+    writer = CommitWriter(engine, load_prompts(), timeout_s=GENEROUS_TIMEOUT_S)
 
     # The grammar forces the model to name a file this commit does not have,
     # because the small model cannot be relied on to invent one by itself.
     invented = "修复 lib/ghost_module.py 中的返回值。"
     schema = {"type": "object", "properties": {"summary": {"const": invented}}, "required": ["summary"]}
-    generation = engine.generate("标题：docs: fix typo\n分析（JSON）：", schema, max_tokens=60, timeout_s=120)
+    generation = engine.generate("标题：docs: fix typo\n分析（JSON）：", schema, max_tokens=60, timeout_s=GENEROUS_TIMEOUT_S)
     values = parse_output(generation.text, ("summary",))
     assert values == {"summary": invented}
 
