@@ -23,6 +23,7 @@ CREATE TABLE IF NOT EXISTS model_output (
     fields         TEXT NOT NULL,
     coverage       TEXT NOT NULL,
     created_at     REAL NOT NULL,
+    timed_out_after REAL,
     PRIMARY KEY (commit_sha, model_sha256, prompt_version, rules_digest)
 )
 """
@@ -42,6 +43,8 @@ class CachedOutput:
 
     fields: dict[str, object]
     coverage: str
+    timed_out_after: float | None = None
+    """Call limit in seconds that a call for this commit ran into; None when every call finished."""
 
 
 class ModelCache:
@@ -55,20 +58,26 @@ class ModelCache:
         self._connection.execute("PRAGMA journal_mode = WAL")
         self._connection.execute("PRAGMA synchronous = NORMAL")
         self._connection.execute(_SCHEMA)
+        columns = {row[1] for row in self._connection.execute("PRAGMA table_info(model_output)")}
+        if "timed_out_after" not in columns:
+            # Cache files written before timeouts were kept lack the column.
+            self._connection.execute("ALTER TABLE model_output ADD COLUMN timed_out_after REAL")
 
     def get(self, key: CacheKey) -> CachedOutput | None:
         row = self._connection.execute(
-            "SELECT fields, coverage FROM model_output"
+            "SELECT fields, coverage, timed_out_after FROM model_output"
             " WHERE commit_sha = ? AND model_sha256 = ? AND prompt_version = ? AND rules_digest = ?",
             (key.commit_sha, key.model_sha256, key.prompt_version, key.rules_digest),
         ).fetchone()
         if row is None:
             return None
-        return CachedOutput(fields=json.loads(row[0]), coverage=row[1])
+        return CachedOutput(fields=json.loads(row[0]), coverage=row[1], timed_out_after=row[2])
 
     def put(self, key: CacheKey, output: CachedOutput) -> None:
         self._connection.execute(
-            "INSERT OR REPLACE INTO model_output VALUES (?, ?, ?, ?, ?, ?, ?)",
+            "INSERT OR REPLACE INTO model_output"
+            " (commit_sha, model_sha256, prompt_version, rules_digest, fields, coverage, created_at, timed_out_after)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 key.commit_sha,
                 key.model_sha256,
@@ -77,6 +86,7 @@ class ModelCache:
                 json.dumps(output.fields, ensure_ascii=False),
                 output.coverage,
                 time.time(),
+                output.timed_out_after,
             ),
         )
 

@@ -149,6 +149,10 @@ def run_model_stage(analyses: list[RepositoryAnalysis], options: ModelOptions, r
             for done, analyzed in enumerate(targets, start=1):
                 key = CacheKey(analyzed.commit.sha, resolved.sha256, prompts.version, rules_digest)
                 hit = cache.get(key) if cache is not None else None
+                # A call that ran out of time will most likely do so again
+                # with the same limit, so it is retried only with a longer one.
+                if hit is not None and hit.timed_out_after is not None and options.timeout_s > hit.timed_out_after:
+                    hit = None
 
                 if hit is not None:
                     apply_outcome(analyzed, hit.fields, hit.coverage)
@@ -165,10 +169,12 @@ def run_model_stage(analyses: list[RepositoryAnalysis], options: ModelOptions, r
                     tokens += outcome.completion_tokens
                     seconds += outcome.seconds
 
-                    # A timeout depends on the machine's load, not on the
-                    # commit, so such a result is not kept.
-                    if cache is not None and not outcome.timed_out:
-                        cache.put(key, CachedOutput(fields=outcome.fields, coverage=outcome.coverage))
+                    if cache is not None:
+                        timed_out_after = options.timeout_s if outcome.timed_out else None
+                        cache.put(
+                            key,
+                            CachedOutput(fields=outcome.fields, coverage=outcome.coverage, timed_out_after=timed_out_after),
+                        )
 
                 rate = f"{tokens / seconds:.1f} token/s" if seconds > 0 else "-"
                 update(done, calls, cached, rate)
