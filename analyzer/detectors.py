@@ -80,7 +80,8 @@ def diff_lines(change: FileChange) -> Iterator[DiffLine]:
     old_line = new_line = 0
     in_hunk = False
     for raw in change.patch.splitlines():
-        header = _HUNK.match(raw)
+        # Only lines starting with `@@` can be hunk headers, so most lines skip the regex.
+        header = _HUNK.match(raw) if raw.startswith("@@") else None
         if header is not None:
             old_line, new_line = int(header[1]), int(header[2])
             in_hunk = True

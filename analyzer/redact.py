@@ -63,20 +63,20 @@ PATTERNS: tuple[SecretPattern, ...] = (
 )
 
 # Prefilter: a text that contains none of the anchors cannot match any pattern,
-# because every pattern's match contains one of its pattern's anchors. For ASCII
-# text, lower-casing makes a plain substring test case-insensitive; other text
-# goes through one case-insensitive regex, which folds case as the patterns do.
+# because every pattern's match contains one of its pattern's anchors.
 _ANCHORS: tuple[str, ...] = tuple(dict.fromkeys(anchor for pattern in PATTERNS for anchor in pattern.anchors))
-_ANCHOR_REGEX = re.compile("|".join(re.escape(anchor) for anchor in _ANCHORS), re.IGNORECASE)
+# The non-ASCII characters that case-insensitive regexes match to ASCII letters,
+# but that lower() does not turn into them (Turkish i, long s, Kelvin sign).
+ASCII_FOLDS = {"\u0130": "i", "\u0131": "i", "\u017f": "s", "\u212a": "k"}
+_FOLD_TABLE = str.maketrans(ASCII_FOLDS)
 
 
 def may_contain_secret(text: str) -> bool:
     """False only when no pattern of PATTERNS can match `text` (a cheap test before the full patterns)."""
-    if not text.isascii():
-        return _ANCHOR_REGEX.search(text) is not None
-    lowered = text.lower()
+    # Folding as the patterns' case-insensitive matching does makes a plain substring test exact.
+    folded = (text if text.isascii() else text.translate(_FOLD_TABLE)).lower()
     for anchor in _ANCHORS:
-        if anchor in lowered:
+        if anchor in folded:
             return True
     return False
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import re
+import sys
 from dataclasses import asdict
 from io import StringIO
 
@@ -12,7 +14,7 @@ from rich.console import Console
 from analyzer.explain import explain, read_one_commit
 from analyzer.facts import build_facts
 from analyzer.rating import rate
-from analyzer.redact import PATTERNS, find_secrets, may_contain_secret, redact
+from analyzer.redact import ASCII_FOLDS, PATTERNS, find_secrets, may_contain_secret, redact
 from analyzer.repo import open_repository
 from analyzer.rules import load_rules
 from analyzer.writer import write_sections
@@ -142,6 +144,15 @@ def test_prefilter_folds_case_like_patterns() -> None:
     line = "paſſword = " + SECRETS["password-assignment"]
     assert may_contain_secret(line)
     assert [kind for kind, _, _ in find_secrets(line)] == ["password-assignment"]
+
+
+def test_prefilter_folds_every_ascii_equivalent() -> None:
+    # Every non-ASCII character that a case-insensitive regex takes for an ASCII letter is folded.
+    letter = re.compile("[a-z]", re.IGNORECASE)
+    equivalents = {chr(code) for code in range(0x80, sys.maxunicode + 1) if letter.fullmatch(chr(code))}
+    assert equivalents == set(ASCII_FOLDS)
+    for char, ascii_letter in ASCII_FOLDS.items():
+        assert re.fullmatch(ascii_letter, char, re.IGNORECASE)
 
 
 def test_prefilter_drops_plain_code() -> None:
