@@ -74,7 +74,10 @@ _FOLD_TABLE = str.maketrans(ASCII_FOLDS)
 def may_contain_secret(text: str) -> bool:
     """False only when no pattern of PATTERNS can match `text` (a cheap test before the full patterns)."""
     # Folding as the patterns' case-insensitive matching does makes a plain substring test exact.
-    folded = (text if text.isascii() else text.translate(_FOLD_TABLE)).lower()
+    # str.translate is slow on long text, so it runs only when a fold character is present.
+    folded = text.lower()
+    if not text.isascii() and any(char in text for char in ASCII_FOLDS):
+        folded = text.translate(_FOLD_TABLE).lower()
     for anchor in _ANCHORS:
         if anchor in folded:
             return True
