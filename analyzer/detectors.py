@@ -245,7 +245,7 @@ _YAML_ENV_ANCHORS = (":",)
 
 
 def has_anchor(text: str, anchors: tuple[str, ...]) -> bool:
-    """True when `text` contains one of `anchors`: a cheap test before a detector's full patterns."""
+    """Tell whether `text` contains one of `anchors`, a cheap test before a detector's full patterns."""
     for anchor in anchors:
         if anchor in text:
             return True
