@@ -80,7 +80,8 @@ def diff_lines(change: FileChange) -> Iterator[DiffLine]:
     old_line = new_line = 0
     in_hunk = False
     for raw in change.patch.splitlines():
-        header = _HUNK.match(raw)
+        # Only lines starting with `@@` can be hunk headers, so most lines skip the regex.
+        header = _HUNK.match(raw) if raw.startswith("@@") else None
         if header is not None:
             old_line, new_line = int(header[1]), int(header[2])
             in_hunk = True
@@ -180,6 +181,9 @@ def _suffix(path: str) -> str:
 
 
 def _flags(path: str, text: str) -> set[str]:
+    # Exact prefilter: both flag patterns match a literal `--`.
+    if "--" not in text:
+        return set()
     if _suffix(path) in STRING_FLAG_EXTENSIONS:
         return set(_STRING_FLAG.findall(text))
     return set(_FLAG.findall(text))
@@ -234,13 +238,26 @@ _YAML_ENV_PATTERNS = (
     re.compile(r"^\s*-\s*name:\s*[\"']?" + _ENV_NAME + r"[\"']?\s*$"),
     re.compile(r"^\s*" + _ENV_NAME + r":\s+\S"),
 )
+# Exact prefilters: every match of _ENV_PATTERNS contains one of these literals,
+# and every match of _YAML_ENV_PATTERNS contains a colon.
+_ENV_ANCHORS = ("-e", "ENV", "export", "env", "Env")
+_YAML_ENV_ANCHORS = (":",)
+
+
+def has_anchor(text: str, anchors: tuple[str, ...]) -> bool:
+    """Tell whether `text` contains one of `anchors`, a cheap test before a detector's full patterns."""
+    for anchor in anchors:
+        if anchor in text:
+            return True
+    return False
 
 
 def _env_names(path: str, text: str) -> set[str]:
     names: set[str] = set()
-    for pattern in _ENV_PATTERNS:
-        names.update(pattern.findall(text))
-    if path.endswith((".yml", ".yaml")):
+    if has_anchor(text, _ENV_ANCHORS):
+        for pattern in _ENV_PATTERNS:
+            names.update(pattern.findall(text))
+    if path.endswith((".yml", ".yaml")) and has_anchor(text, _YAML_ENV_ANCHORS):
         for pattern in _YAML_ENV_PATTERNS:
             names.update(pattern.findall(text))
     return names
@@ -341,6 +358,12 @@ _PRIVILEGE_PATTERNS = (
     re.compile(r"\bkind:\s*(?:Cluster)?Role(?:Binding)?\b"),
     re.compile(r"\b(?:defaultMode|mode):\s*0?777\b"),
 )
+# Exact prefilter: every match of _PRIVILEGE_PATTERNS contains one of these literals.
+_PRIVILEGE_ANCHORS = (
+    "privileged:", "allowPrivilegeEscalation:", "runAs", "hostPID:", "hostIPC:", "SYS_", "NET_",
+    "--privileged", "--cap-add", "--security-opt", "--user", "USER", "sudo", "chmod", "setuid", "setgid",
+    "seteuid", "kind:", "mode:", "Mode:",
+)
 # RBAC rules: `verbs:` and `resources:` lines in a Role or ClusterRole file.
 _RBAC_LINE = re.compile(r"^\s*-?\s*(?:verbs|resources|apiGroups):")
 _RBAC_FILE = re.compile(r"rbac|role", re.IGNORECASE)
@@ -359,6 +382,9 @@ _NETWORK_PATTERNS = (
     re.compile(r"\bport:\s*\d{2,5}\b"),
     re.compile(r"\blisten\s+\d{2,5}\b"),
 )
+# Exact prefilter: every match of _NETWORK_PATTERNS contains one of these literals
+# (a `- "8080:80"` list item only its colon).
+_NETWORK_ANCHORS = ("0.0.0.0", "hostNetwork:", "Port", "port", "type:", "EXPOSE", "-p", "listen", ":")
 
 _CI_TRIGGER = re.compile(
     r"^\s*(?:on:.*|(?:pull_request_target|pull_request|push|schedule|workflow_dispatch|workflow_run|workflow_call"
@@ -371,7 +397,9 @@ _CI_PERMISSION = re.compile(
 _CI_SECRET = re.compile(r"secrets\.([A-Za-z_][A-Za-z0-9_]*)")
 
 
-def _first_match(patterns: tuple[re.Pattern[str], ...], text: str) -> str | None:
+def _first_match(patterns: tuple[re.Pattern[str], ...], anchors: tuple[str, ...], text: str) -> str | None:
+    if not has_anchor(text, anchors):
+        return None
     for pattern in patterns:
         match = pattern.search(text)
         if match is not None:
@@ -386,7 +414,7 @@ def detect_privilege(context: _Context) -> None:
         for line in context.lines(change):
             if line.sign != "+":
                 continue
-            token = _first_match(_PRIVILEGE_PATTERNS, line.text)
+            token = _first_match(_PRIVILEGE_PATTERNS, _PRIVILEGE_ANCHORS, line.text)
             if token is None and rbac_file and _RBAC_LINE.match(line.text):
                 token = line.text.strip()
             if token is not None:
@@ -399,7 +427,7 @@ def detect_network(context: _Context) -> None:
         for line in context.lines(change):
             if line.sign != "+":
                 continue
-            token = _first_match(_NETWORK_PATTERNS, line.text)
+            token = _first_match(_NETWORK_PATTERNS, _NETWORK_ANCHORS, line.text)
             if token is not None:
                 context.add("network-exposure", change.path, line.line, "network", token, token=code_span(token))
 

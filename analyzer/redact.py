@@ -17,6 +17,8 @@ MARKER = "[REDACTED:{kind}]"
 class SecretPattern:
     kind: str
     regex: re.Pattern[str]
+    anchors: tuple[str, ...]
+    """Lower-case literals of which every match contains one, compared case-insensitively."""
     group: str | None = None
     """Named group holding the secret; None redacts the whole match."""
 
@@ -38,24 +40,48 @@ PATTERNS: tuple[SecretPattern, ...] = (
     # PEM private keys: redact the whole block, or to the end of the text when the END line is absent.
     SecretPattern("private-key", re.compile(
         r"-----BEGIN [A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?-----.*?(?:-----END [A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?-----|\Z)",
-        re.DOTALL)),
-    SecretPattern("aws-access-key", re.compile(r"\b(?:AKIA|ASIA|ABIA|ACCA)[0-9A-Z]{16}\b")),
+        re.DOTALL), ("-----begin ",)),
+    SecretPattern("aws-access-key", re.compile(r"\b(?:AKIA|ASIA|ABIA|ACCA)[0-9A-Z]{16}\b"),
+                  ("akia", "asia", "abia", "acca")),
     SecretPattern("aws-secret-key", re.compile(
-        r"(?i)aws_?secret_?access_?key[\"']?\s*[:=]\s*[\"']?(?P<value>[A-Za-z0-9/+=]{40})")),
-    SecretPattern("github-token", re.compile(r"\b(?:gh[pousr]_[A-Za-z0-9]{36,}|github_pat_[A-Za-z0-9_]{22,})")),
-    SecretPattern("gitlab-token", re.compile(r"\bglpat-[A-Za-z0-9_-]{20,}")),
-    SecretPattern("huggingface-token", re.compile(r"\bhf_[A-Za-z0-9]{30,}")),
-    SecretPattern("openai-key", re.compile(r"\bsk-(?:proj-|ant-|live-)?[A-Za-z0-9_-]{20,}")),
-    SecretPattern("slack-token", re.compile(r"\bxox[abposr]-[A-Za-z0-9-]{10,}")),
-    SecretPattern("google-api-key", re.compile(r"\bAIza[0-9A-Za-z_-]{35}")),
-    SecretPattern("stripe-key", re.compile(r"\b[rs]k_live_[A-Za-z0-9]{20,}")),
+        r"(?i)aws_?secret_?access_?key[\"']?\s*[:=]\s*[\"']?(?P<value>[A-Za-z0-9/+=]{40})"), ("secret",)),
+    SecretPattern("github-token", re.compile(r"\b(?:gh[pousr]_[A-Za-z0-9]{36,}|github_pat_[A-Za-z0-9_]{22,})"),
+                  ("ghp_", "gho_", "ghu_", "ghs_", "ghr_", "github_pat_")),
+    SecretPattern("gitlab-token", re.compile(r"\bglpat-[A-Za-z0-9_-]{20,}"), ("glpat-",)),
+    SecretPattern("huggingface-token", re.compile(r"\bhf_[A-Za-z0-9]{30,}"), ("hf_",)),
+    SecretPattern("openai-key", re.compile(r"\bsk-(?:proj-|ant-|live-)?[A-Za-z0-9_-]{20,}"), ("sk-",)),
+    SecretPattern("slack-token", re.compile(r"\bxox[abposr]-[A-Za-z0-9-]{10,}"), ("xox",)),
+    SecretPattern("google-api-key", re.compile(r"\bAIza[0-9A-Za-z_-]{35}"), ("aiza",)),
+    SecretPattern("stripe-key", re.compile(r"\b[rs]k_live_[A-Za-z0-9]{20,}"), ("k_live_",)),
     # `password = "..."`, `api_key: ...`, `TOKEN=...`: only the value is secret.
     SecretPattern("password-assignment", re.compile(
         r"(?i)\b(?:[a-z0-9_]*_)?(?:password|passwd|pwd|secret|secret_key|api_key|apikey|access_token|auth_token"
         r"|client_secret|private_key|token)[\"']?\s*(?::=|=|:)\s*"
         r"(?P<quote>[\"'`]?)(?P<value>[^\s\"'`,;]{6,})(?P=quote)"),
+        ("passw", "pwd", "secret", "api_key", "apikey", "token", "private_key"),
         group="value"),
 )
+
+# Prefilter: a text that contains none of the anchors cannot match any pattern,
+# because every pattern's match contains one of its pattern's anchors.
+_ANCHORS: tuple[str, ...] = tuple(dict.fromkeys(anchor for pattern in PATTERNS for anchor in pattern.anchors))
+# The non-ASCII characters that case-insensitive regexes match to ASCII letters,
+# but that lower() does not turn into them (Turkish i, long s, Kelvin sign).
+ASCII_FOLDS = {"\u0130": "i", "\u0131": "i", "\u017f": "s", "\u212a": "k"}
+_FOLD_TABLE = str.maketrans(ASCII_FOLDS)
+
+
+def may_contain_secret(text: str) -> bool:
+    """False only when no pattern of PATTERNS can match `text` (a cheap test before the full patterns)."""
+    # Folding as the patterns' case-insensitive matching does makes a plain substring test exact.
+    # str.translate is slow on long text, so it runs only when a fold character is present.
+    folded = text.lower()
+    if not text.isascii() and any(char in text for char in ASCII_FOLDS):
+        folded = text.translate(_FOLD_TABLE).lower()
+    for anchor in _ANCHORS:
+        if anchor in folded:
+            return True
+    return False
 
 
 def _is_secret_value(pattern: SecretPattern, value: str) -> bool:
@@ -68,6 +94,9 @@ def _is_secret_value(pattern: SecretPattern, value: str) -> bool:
 
 def find_secrets(text: str) -> list[tuple[str, int, int]]:
     """Return (kind, start, end) of each credential-like string in `text`, in text order."""
+    if not may_contain_secret(text):
+        return []
+
     found: list[tuple[str, int, int]] = []
     taken: list[tuple[int, int]] = []
     for pattern in PATTERNS:

@@ -4,6 +4,18 @@ from __future__ import annotations
 
 import pytest
 
+from analyzer.detectors import (
+    _ENV_ANCHORS,
+    _ENV_PATTERNS,
+    _NETWORK_ANCHORS,
+    _NETWORK_PATTERNS,
+    _PRIVILEGE_ANCHORS,
+    _PRIVILEGE_PATTERNS,
+    _YAML_ENV_ANCHORS,
+    _YAML_ENV_PATTERNS,
+    _flags,
+    has_anchor,
+)
 from analyzer.explain import read_one_commit
 from analyzer.facts import CommitFacts, DetectorHit, build_facts
 from analyzer.repo import open_repository
@@ -184,3 +196,48 @@ def test_hit_blocking_default() -> None:
     assert DetectorHit("secret", "a", None, "x").blocking is True
     assert DetectorHit("privilege", "a", None, "x").blocking is False
     assert DetectorHit("secret", "a", None, "x", blocking=False).blocking is False
+
+
+# Lines that the detectors' patterns match; each pattern must match at least one of them.
+PREFILTER_EXAMPLES = {
+    "env": (
+        'docker run --env HF_HOME=/cache img', "docker run -e 'MODEL_NAME' img", "ENV CUDA_HOME=/usr/local/cuda",
+        "export NIXL_LOG_LEVEL=debug", 'path = os.environ.get("NIXL_PLUGIN_DIR")', "level = getenv('LOG_LEVEL')",
+        'let home = std::env::var("CARGO_HOME");', "const port = process.env.SERVER_PORT", 'v := os.LookupEnv("GOPATH")',
+    ),
+    "yaml-env": ("  - name: HF_TOKEN_PATH", "  NIXL_LOG_LEVEL: debug"),
+    "privilege": (
+        "  privileged: true", "  allowPrivilegeEscalation: true", "  runAsUser: 0", "  runAsNonRoot: false",
+        "  hostPID: true", "    - CAP_SYS_ADMIN", "docker run --cap-add SYS_PTRACE img", "docker run --user=root img",
+        "USER root", "RUN sudo apt-get update", "chmod -R 777 /data", "if (setuid(0) < 0)", "kind: ClusterRoleBinding",
+        "  defaultMode: 0777",
+    ),
+    "network": (
+        'app.run(host="0.0.0.0")', "  hostNetwork: true", "  hostPort: 8080", "  nodePort: 30080",
+        "  containerPort: 8000", "  type: LoadBalancer", "EXPOSE 8000", "docker run -p 8080:80 img",
+        "serve --metrics-port=9090", '  - "8080:80"', "  port: 8443", "    listen 443 ssl;",
+    ),
+}
+PREFILTERED = {
+    "env": (_ENV_PATTERNS, _ENV_ANCHORS),
+    "yaml-env": (_YAML_ENV_PATTERNS, _YAML_ENV_ANCHORS),
+    "privilege": (_PRIVILEGE_PATTERNS, _PRIVILEGE_ANCHORS),
+    "network": (_NETWORK_PATTERNS, _NETWORK_ANCHORS),
+}
+
+
+@pytest.mark.parametrize("group", sorted(PREFILTERED))
+def test_prefilter_anchor_in_every_match(group: str) -> None:
+    patterns, anchors = PREFILTERED[group]
+    for pattern in patterns:
+        matches = [match.group(0) for line in PREFILTER_EXAMPLES[group] if (match := pattern.search(line))]
+        assert matches, f"no example for {pattern.pattern}"
+        # The matched text itself holds an anchor, so the prefilter cannot drop a line the pattern matches.
+        for matched in matches:
+            assert has_anchor(matched, anchors), (pattern.pattern, matched)
+
+
+def test_prefilter_drops_plain_line() -> None:
+    line = "\tstrbuf_release(&buf);"
+    assert not has_anchor(line, _ENV_ANCHORS + _PRIVILEGE_ANCHORS + _NETWORK_ANCHORS)
+    assert _flags("builtin/log.c", line) == set()

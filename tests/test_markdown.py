@@ -146,3 +146,9 @@ def test_slugs_match_github() -> None:
     assert github_slug("ai-dynamo/dynamo") == "ai-dynamodynamo"
     slugger = Slugger()
     assert [slugger.slug(text) for text in ["A", "a", "a-1", "a"]] == ["a", "a-1", "a-1-1", "a-2"]
+
+
+def test_report_ends_with_one_newline(tmp_path) -> None:
+    markdown = make_report(tmp_path, ["feat: add a widget", "docs: describe the widget"])
+    assert markdown.endswith("\n")
+    assert not markdown.endswith("\n\n")

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import re
+import sys
 from dataclasses import asdict
 from io import StringIO
 
@@ -12,7 +14,7 @@ from rich.console import Console
 from analyzer.explain import explain, read_one_commit
 from analyzer.facts import build_facts
 from analyzer.rating import rate
-from analyzer.redact import redact
+from analyzer.redact import ASCII_FOLDS, PATTERNS, find_secrets, may_contain_secret, redact
 from analyzer.repo import open_repository
 from analyzer.rules import load_rules
 from analyzer.writer import write_sections
@@ -102,3 +104,57 @@ def test_moved_secret_not_reported_again(repo: GitRepo) -> None:
     repo.commit("style: indent")
     facts = build_facts(read_one_commit(open_repository(repo.path), "HEAD"), load_rules(repo.path))
     assert [hit for hit in facts.hits if hit.kind == "secret"] == []
+
+
+# One line per pattern that the full pattern matches, built from pieces like SECRETS.
+PATTERN_EXAMPLES = {
+    "private-key": "-----BEGIN EC PRIVATE KEY-----",
+    "aws-access-key": "key = ASIA" + "Q3EXAMPLE7KEYZ2M",
+    "aws-secret-key": "AWS_SECRET_ACCESS_KEY=" + "wJalrXUtnFEMI/K7MDENG/bPxRfiCY" + "EXAMPLEKEY",
+    "github-token": "github" + "_pat_" + "11ABCDEFG0123456789_abcdefghijk",
+    "gitlab-token": "glpat" + "-" + "x1Y2z3A4b5C6d7E8f9G0",
+    "huggingface-token": SECRETS["huggingface-token"],
+    "openai-key": SECRETS["openai-key"],
+    "slack-token": "xoxb" + "-" + "1234567890-abcdef",
+    "google-api-key": "AIza" + "SyA1b2C3d4E5f6G7h8I9j0K1l2M3n4O5p6Q",
+    "stripe-key": "rk" + "_live_" + "a1B2c3D4e5F6g7H8i9J0",
+    "password-assignment": "DB_PassWord: " + SECRETS["password-assignment"],
+}
+
+
+def test_pattern_examples_cover_every_pattern() -> None:
+    assert set(PATTERN_EXAMPLES) == {pattern.kind for pattern in PATTERNS}
+
+
+@pytest.mark.parametrize("kind", sorted(PATTERN_EXAMPLES))
+def test_prefilter_passes_pattern_example(kind: str) -> None:
+    line = PATTERN_EXAMPLES[kind]
+    pattern = next(pattern for pattern in PATTERNS if pattern.kind == kind)
+    match = pattern.regex.search(line)
+    assert match is not None
+
+    # The match holds one of its own pattern's anchors, so the prefilter cannot drop the line.
+    assert any(anchor in match.group(0).lower() for anchor in pattern.anchors)
+    assert may_contain_secret(line)
+    assert kind in [found_kind for found_kind, _, _ in find_secrets(line)]
+
+
+def test_prefilter_folds_case_like_patterns() -> None:
+    # The patterns' case-insensitive matching takes the long s for `s`; lower() does not.
+    line = "paſſword = " + SECRETS["password-assignment"]
+    assert may_contain_secret(line)
+    assert [kind for kind, _, _ in find_secrets(line)] == ["password-assignment"]
+
+
+def test_prefilter_folds_every_ascii_equivalent() -> None:
+    # Every non-ASCII character that a case-insensitive regex takes for an ASCII letter is folded.
+    letter = re.compile("[a-z]", re.IGNORECASE)
+    equivalents = {chr(code) for code in range(0x80, sys.maxunicode + 1) if letter.fullmatch(chr(code))}
+    assert equivalents == set(ASCII_FOLDS)
+    for char, ascii_letter in ASCII_FOLDS.items():
+        assert re.fullmatch(ascii_letter, char, re.IGNORECASE)
+
+
+def test_prefilter_drops_plain_code() -> None:
+    assert not may_contain_secret("for (i = 0; i < nr; i++) strbuf_addch(&sb, 'x');")
+    assert find_secrets("for (i = 0; i < nr; i++) strbuf_addch(&sb, 'x');") == []

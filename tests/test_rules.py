@@ -10,6 +10,8 @@ from analyzer.errors import AnalyzerError
 from analyzer.i18n import message
 from analyzer.rules import Category, GlobList, glob_to_regex, load_rules, normalise_path
 
+ROOT = Path(__file__).resolve().parent.parent
+
 
 def write_override(root: Path, text: str) -> Path:
     path = root / ".analyzer" / "rules.toml"
@@ -185,3 +187,20 @@ def test_reference_error_names_override_file(tmp_path: Path) -> None:
     error = load_error(tmp_path, '[rule.extra]\npoints = 1\nreason = "x"\ndetectors = ["nope"]\n')
     assert error.key == "rules.unknown_reference"
     assert error.values["file"] == str(tmp_path / ".analyzer" / "rules.toml")
+
+
+def test_union_agrees_with_each_glob() -> None:
+    rules = load_rules()
+    lists = [globs for category in rules.categories.values() for globs in [category.exclude, *category.quantifiers.values()]]
+    # Real paths of this project plus paths that exercise dot-folders, nesting and suffixes.
+    paths = [normalise_path(str(path.relative_to(ROOT))) for path in ROOT.rglob("*") if ".git" not in path.parts]
+    paths += [".github/workflows/ci.yml", "a/b/c/package-lock.json", "docs/x.md", "src/deep/test_x.py", "Dockerfile"]
+    assert any(globs.matches_any(path) for globs in lists for path in paths)
+    for globs in lists:
+        for path in paths:
+            assert globs.matches_any(path) == any(regex.match(path) for regex in globs.compiled), (globs.patterns, path)
+
+
+def test_union_empty_list_matches_nothing() -> None:
+    assert not GlobList().matches_any("any/path")
+    assert GlobList.of(["docs/**", "*.md"]).matches_any("README.md")

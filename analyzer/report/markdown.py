@@ -94,7 +94,15 @@ def render_markdown(report: Report) -> str:
     for analysis in report.repositories:
         lines.extend(_render_repository(report, analysis, slugger, anchors))
 
-    return "\n".join(lines).rstrip("\n") + "\n"
+    # End with exactly one newline without copying the joined report again:
+    # trailing newlines are cut from the list's tail, then an empty last line adds one.
+    while lines and not lines[-1].rstrip("\n"):
+        lines.pop()
+    if not lines:
+        return "\n"
+    lines[-1] = lines[-1].rstrip("\n")
+    lines.append("")
+    return "\n".join(lines)
 
 
 def _model_line(report: Report) -> str:
