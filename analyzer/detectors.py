@@ -180,13 +180,17 @@ def _suffix(path: str) -> str:
     return PurePosixPath(path).suffix
 
 
-def _flags(path: str, text: str) -> set[str]:
+def _flags(path: str, text: str) -> list[str]:
+    """Return the flags on one line, each once, in order of appearance.
+
+    The order matters: findings follow it, and a set's order changes from run
+    to run with Python's string hashing.
+    """
     # Exact prefilter: both flag patterns match a literal `--`.
     if "--" not in text:
-        return set()
-    if _suffix(path) in STRING_FLAG_EXTENSIONS:
-        return set(_STRING_FLAG.findall(text))
-    return set(_FLAG.findall(text))
+        return []
+    pattern = _STRING_FLAG if _suffix(path) in STRING_FLAG_EXTENSIONS else _FLAG
+    return list(dict.fromkeys(pattern.findall(text)))
 
 
 def detect_cli_flags(context: _Context) -> None:
@@ -195,7 +199,7 @@ def detect_cli_flags(context: _Context) -> None:
     for change in context.commit.files:
         for line in context.lines(change):
             if line.sign == "+":
-                added_anywhere |= _flags(change.path, line.text)
+                added_anywhere.update(_flags(change.path, line.text))
 
     for change in context.scanned("cli-flag-removed"):
         removed: dict[str, int | None] = {}
@@ -204,11 +208,11 @@ def detect_cli_flags(context: _Context) -> None:
         for line in context.lines(change):
             flags = _flags(change.path, line.text)
             if line.sign == "-":
-                removed_here |= flags
+                removed_here.update(flags)
                 for flag in flags:
                     removed.setdefault(flag, line.line)
             else:
-                added_here |= flags
+                added_here.update(flags)
         gone = [flag for flag in removed if flag not in added_anywhere]
         new = sorted(added_here - removed_here)
         # One flag gone and one new flag in the same file reads as a rename.

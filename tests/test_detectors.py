@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+from pathlib import Path
+
 import pytest
 
 from analyzer.detectors import (
@@ -240,4 +245,27 @@ def test_prefilter_anchor_in_every_match(group: str) -> None:
 def test_prefilter_drops_plain_line() -> None:
     line = "\tstrbuf_release(&buf);"
     assert not has_anchor(line, _ENV_ANCHORS + _PRIVILEGE_ANCHORS + _NETWORK_ANCHORS)
-    assert _flags("builtin/log.c", line) == set()
+    assert _flags("builtin/log.c", line) == []
+
+
+def test_removed_flags_keep_line_order(tmp_path: Path) -> None:
+    repo = GitRepo(tmp_path / "flags")
+    repo.write("run.sh", "exec tool --zeta --alpha --mid --beta\n")
+    repo.commit("chore: add runner")
+    repo.write("run.sh", "exec tool\n")
+    repo.commit("chore: drop flags")
+
+    script = (
+        "from pathlib import Path; from zoneinfo import ZoneInfo\n"
+        "from analyzer.repo import open_repository; from analyzer.window import Selection\n"
+        "from analyzer.pipeline import analyze_repository; from analyzer.rules import load_rules\n"
+        f"r = open_repository(Path({str(repo.path)!r}))\n"
+        "a = analyze_repository(r, Selection(revisions=('HEAD', '-1'), timezone=ZoneInfo('UTC')), load_rules(r.path))\n"
+        "print([h.value for h in a.commits[0].facts.hits if h.kind == 'cli-flag-removed'])\n"
+    )
+    outputs = set()
+    for seed in ("1", "2", "3", "4"):
+        env = {**os.environ, "PYTHONHASHSEED": seed, "PYTHONPATH": str(Path(__file__).resolve().parent.parent)}
+        result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=env, check=True)
+        outputs.add(result.stdout.strip())
+    assert outputs == {"['--zeta', '--alpha', '--mid', '--beta']"}
