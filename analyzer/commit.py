@@ -32,12 +32,29 @@ class FileChange:
     """Octal mode after the change, `000000` for a deleted file."""
     similarity: int | None = None
     """Rename or copy similarity in percent; None for other statuses."""
-    added_lines: list[str] = field(default_factory=list)
-    """Text of the added lines, without the leading `+`."""
-    removed_lines: list[str] = field(default_factory=list)
-    """Text of the removed lines, without the leading `-`."""
     patch: str = ""
     """This file's block of the unified diff, starting at `diff --git`."""
+    parsed_lines: tuple[list[str], list[str]] | None = field(default=None, init=False, repr=False, compare=False)
+    """Added and removed line text, parsed from `patch` with unidiff on first use."""
+
+    @property
+    def added_lines(self) -> list[str]:
+        """Text of the added lines, without the leading `+`."""
+        return self._lines()[0]
+
+    @property
+    def removed_lines(self) -> list[str]:
+        """Text of the removed lines, without the leading `-`."""
+        return self._lines()[1]
+
+    def _lines(self) -> tuple[list[str], list[str]]:
+        # Parsing is deferred because a report without a model never reads the
+        # line text (the detectors scan the patch for line numbers themselves).
+        if self.parsed_lines is None:
+            from analyzer.log import extract_lines
+
+            self.parsed_lines = extract_lines(self.patch) if self.patch else ([], [])
+        return self.parsed_lines
 
     @property
     def is_submodule(self) -> bool:
@@ -53,8 +70,7 @@ class FileChange:
 
     def drop_content(self) -> None:
         """Forget line text and patch once analysis no longer needs them, to keep memory flat."""
-        self.added_lines = []
-        self.removed_lines = []
+        self.parsed_lines = ([], [])
         self.patch = ""
 
 

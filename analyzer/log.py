@@ -375,12 +375,45 @@ def attach_patches(files: list[FileChange], patch: str) -> None:
                 break
             target = files[index]
         target.patch += block
-        added, removed = extract_lines(block)
-        target.added_lines.extend(added)
-        target.removed_lines.extend(removed)
-        target.added += len(added)
-        target.removed += len(removed)
+        added, removed = count_changed_lines(block)
+        target.added += added
+        target.removed += removed
         target.binary = target.binary or is_binary_block(block)
+
+
+_HUNK_HEADER = re.compile(r"^@@ -\d+(?:,(\d+))? \+\d+(?:,(\d+))? @@")
+
+
+def count_changed_lines(block: str) -> tuple[int, int]:
+    """Count the added and removed lines of one patch block.
+
+    Each hunk header gives how many old and new lines follow, so a content
+    line that looks like a header (`--- x`, `diff --git`) is still counted
+    right. The line text itself is parsed later, with unidiff, only when asked.
+    """
+    added = removed = 0
+    old_left = new_left = 0
+    for line in block.split("\n"):
+        if old_left > 0 or new_left > 0:
+            sign = line[:1]
+            if sign == "+":
+                added += 1
+                new_left -= 1
+            elif sign == "-":
+                removed += 1
+                old_left -= 1
+            elif sign == "\\":
+                continue
+            else:
+                old_left -= 1
+                new_left -= 1
+            continue
+        if line.startswith("@@ "):
+            header = _HUNK_HEADER.match(line)
+            if header is not None:
+                old_left = int(header[1]) if header[1] is not None else 1
+                new_left = int(header[2]) if header[2] is not None else 1
+    return added, removed
 
 
 def is_binary_block(block: str) -> bool:
