@@ -46,10 +46,26 @@ app = typer.Typer(
 )
 
 
+def print_version(value: bool) -> None:
+    """Print the version and exit. The option is eager, so it works without a command."""
+    if not value:
+        return
+    from analyzer import __version__
+
+    stdout.print(f"analyzer {__version__}")
+    raise typer.Exit()
+
+
 @app.callback()
 def root(
     version: Annotated[
-        bool, typer.Option("--version", help=text("显示版本并退出。", "Show the version and exit."))
+        bool,
+        typer.Option(
+            "--version",
+            help=text("显示版本并退出。", "Show the version and exit."),
+            callback=print_version,
+            is_eager=True,
+        ),
     ] = False,
     lang: Annotated[
         Optional[str],
@@ -58,11 +74,6 @@ def root(
 ) -> None:
     if lang is not None:
         i18n.set_language(lang)
-    if version:
-        from analyzer import __version__
-
-        stdout.print(f"analyzer {__version__}")
-        raise typer.Exit()
 
 
 class OutputFormat(StrEnum):

@@ -134,3 +134,10 @@ def test_report_utf8_under_ascii_locale(day_repo: GitRepo) -> None:
     )
     assert result.returncode == 0, result.stderr
     assert "每日更新报告" in result.stdout
+
+
+def test_version_without_command() -> None:
+    result = run_cli("--version")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("analyzer ")
+    assert "Missing command" not in result.stderr
