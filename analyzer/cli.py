@@ -72,8 +72,8 @@ def root(
         typer.Option("--lang", help=text("消息语言：zh（默认）或 en。", "Message language: zh (default) or en.")),
     ] = None,
 ) -> None:
-    if lang is not None:
-        i18n.set_language(lang)
+    # Recorded even when absent, so an earlier in-process run's choice does not linger.
+    i18n.set_root_language(lang)
 
 
 class OutputFormat(StrEnum):

@@ -141,3 +141,19 @@ def test_version_without_command() -> None:
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith("analyzer ")
     assert "Missing command" not in result.stderr
+
+
+@pytest.mark.parametrize(
+    "arguments",
+    [
+        ("report", "--no-llm", "--repo"),
+        ("explain", "HEAD", "--repo"),
+        ("models", "check"),
+    ],
+)
+def test_root_lang_reaches_commands(tmp_path: Path, arguments: tuple[str, ...]) -> None:
+    result = run_cli("--lang", "en", *arguments, str(tmp_path / "missing"))
+    assert result.returncode != 0
+    assert "Traceback" not in result.stderr
+    assert "not found" in result.stderr
+    assert "不存在" not in result.stderr
