@@ -46,23 +46,34 @@ app = typer.Typer(
 )
 
 
+def print_version(value: bool) -> None:
+    """Print the version and exit. The option is eager, so it works without a command."""
+    if not value:
+        return
+    from analyzer import __version__
+
+    stdout.print(f"analyzer {__version__}")
+    raise typer.Exit()
+
+
 @app.callback()
 def root(
     version: Annotated[
-        bool, typer.Option("--version", help=text("显示版本并退出。", "Show the version and exit."))
+        bool,
+        typer.Option(
+            "--version",
+            help=text("显示版本并退出。", "Show the version and exit."),
+            callback=print_version,
+            is_eager=True,
+        ),
     ] = False,
     lang: Annotated[
         Optional[str],
         typer.Option("--lang", help=text("消息语言：zh（默认）或 en。", "Message language: zh (default) or en.")),
     ] = None,
 ) -> None:
-    if lang is not None:
-        i18n.set_language(lang)
-    if version:
-        from analyzer import __version__
-
-        stdout.print(f"analyzer {__version__}")
-        raise typer.Exit()
+    # Recorded even when absent, so an earlier in-process run's choice does not linger.
+    i18n.set_root_language(lang)
 
 
 class OutputFormat(StrEnum):

@@ -14,6 +14,9 @@ LANGUAGES = ("zh", "en")
 
 _current = "zh"
 
+_root_choice: str | None = None
+"""The root command's `--lang`, which applies to a subcommand given no `--lang` of its own."""
+
 # Each key maps to (Chinese, English). Values are filled with str.format.
 MESSAGES: dict[str, tuple[str, str]] = {
     "error.prefix": ("错误", "error"),
@@ -120,10 +123,17 @@ def detect_language() -> str:
     return "zh"
 
 
+def set_root_language(language: str | None) -> None:
+    """Record the root command's `--lang` (None when absent) and apply it."""
+    global _root_choice
+    _root_choice = language
+    set_language(language)
+
+
 def set_language(language: str | None) -> None:
-    """Use `language` (`zh` or `en`) for messages; None picks it from the locale."""
+    """Use `language` (`zh` or `en`) for messages. None means the root's `--lang`, else the locale."""
     global _current
-    chosen = language or detect_language()
+    chosen = language or _root_choice or detect_language()
     if chosen not in LANGUAGES:
         from analyzer.errors import UsageError
 

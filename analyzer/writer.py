@@ -17,6 +17,7 @@ from analyzer.components import ROOT_COMPONENT
 from analyzer.facts import CommitFacts, DetectorHit
 from analyzer.rating import Rating
 from analyzer.redact import code_span, redact
+from analyzer.report.escape import isolate_backticks
 from analyzer.rules import RuleSet
 from analyzer.sections import Sections
 
@@ -64,12 +65,12 @@ def _label(rules: RuleSet, category: str) -> str:
 
 
 def _summary(commit: Commit, facts: CommitFacts, rating: Rating, rules: RuleSet, text: _Text) -> str:
-    description = redact(facts.conventional.description or commit.subject)
+    description = isolate_backticks(redact(facts.conventional.description or commit.subject))
     parts = [text.get("summary", "header", change_type=rating.change_type, description=description.rstrip("。."))]
     if facts.merge:
         parts.append(text.get("summary", "merge"))
     if facts.conventional.reverted_subject:
-        parts.append(text.get("summary", "revert_of", subject=redact(facts.conventional.reverted_subject)))
+        parts.append(text.get("summary", "revert_of", subject=isolate_backticks(redact(facts.conventional.reverted_subject))))
     if facts.conventional.breaking:
         parts.append(text.get("summary", "breaking"))
     if not facts.paths:

@@ -134,3 +134,44 @@ def test_report_utf8_under_ascii_locale(day_repo: GitRepo) -> None:
     )
     assert result.returncode == 0, result.stderr
     assert "每日更新报告" in result.stdout
+
+
+def test_version_without_command() -> None:
+    result = run_cli("--version")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("analyzer ")
+    assert "Missing command" not in result.stderr
+
+
+@pytest.mark.parametrize(
+    "arguments",
+    [
+        ("report", "--no-llm", "--repo"),
+        ("explain", "HEAD", "--repo"),
+        ("models", "check"),
+    ],
+)
+def test_root_lang_reaches_commands(tmp_path: Path, arguments: tuple[str, ...]) -> None:
+    result = run_cli("--lang", "en", *arguments, str(tmp_path / "missing"))
+    assert result.returncode != 0
+    assert "Traceback" not in result.stderr
+    assert "not found" in result.stderr
+    assert "不存在" not in result.stderr
+
+
+def test_models_list_missing_repo(tmp_path: Path) -> None:
+    result = run_cli("models", "list", "--no-verify", "--repo", str(tmp_path / "missing"))
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert "仓库路径不存在" in result.stderr
+    assert "gemma3-270m" not in result.stderr
+
+
+def test_models_list_repo_subfolder(day_repo: GitRepo) -> None:
+    day_repo.write(".analyzer/models.txt", "local-model  local.gguf  -  2048  auto  listed by the repository\n")
+    day_repo.write("src/deep/x.py", "x = 1\n")
+    # A wide terminal keeps rich from cutting the name column.
+    result = run_cli("models", "list", "--no-verify", "--repo", str(day_repo.path / "src" / "deep"), env={"COLUMNS": "200"})
+    assert result.returncode == 0, result.stderr
+    # The table is printed on stderr like every non-report output.
+    assert "local-model" in result.stderr

@@ -1,4 +1,7 @@
 import json
+import os
+import signal
+import threading
 
 import pytest
 from llama_cpp.llama_chat_format import Jinja2ChatFormatter
@@ -49,6 +52,26 @@ def test_generate_tiny_timeout():
 
     # The model stays usable after an aborted call.
     after = engine.generate(PROMPT, schema, max_tokens=40, timeout_s=GENEROUS_TIMEOUT_S)
+    assert not after.timed_out
+    assert after.completion_tokens > 0
+
+
+def test_generate_interrupt_raises():
+    engine = embedded_engine()
+    schema = {"type": "object", "properties": {"summary": {"type": "string"}}, "required": ["summary"]}
+
+    # Ctrl-C arrives while llama_decode evaluates a long prompt, so Python
+    # sees it inside the abort callback, where ctypes would drop it.
+    timer = threading.Timer(0.5, os.kill, (os.getpid(), signal.SIGINT))
+    timer.start()
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            engine.generate(PROMPT * 40, schema, max_tokens=400, timeout_s=120)
+    finally:
+        timer.cancel()
+
+    # The model stays usable after an interrupted call.
+    after = engine.generate(PROMPT, schema, max_tokens=40, timeout_s=60)
     assert not after.timed_out
     assert after.completion_tokens > 0
 

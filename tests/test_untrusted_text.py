@@ -218,3 +218,19 @@ def test_commit_link_stays_http(repo: GitRepo, key: str, value: str) -> None:
     assert all(link.startswith("https://") and link.endswith(f"/commit/{sha}") for link in commit_links), commit_links
     # Other renderers may not drop a javascript: target as markdown-it does.
     assert "javascript:" not in result.stdout
+
+
+def test_lone_backtick_keeps_paths(repo: GitRepo) -> None:
+    repo.write("src/z.py", "z = 1\n")
+    repo.commit("fix: quote the ` in names", when="2026-01-10T08:00:00+00:00")
+    result = run_cli("report", "--repo", str(repo.path), "--date", "2026-01-10", "--tz", "UTC", "--no-llm", "-q")
+    assert result.returncode == 0, result.stderr
+
+    summary = next(line for line in result.stdout.splitlines() if "共修改" in line)
+    tokens = list(walk(PARSER.parse(summary)))
+    code = [token.content for token in tokens if token.type == "code_inline"]
+    text = "".join(token.content for token in tokens if token.type == "text")
+    rendered = "".join(token.content for token in tokens if token.type in ("text", "code_inline"))
+    assert "src/z.py" in code
+    assert "共修改" in text
+    assert "quote the ` in names" in rendered

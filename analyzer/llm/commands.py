@@ -16,6 +16,7 @@ from analyzer.llm.engine import Engine
 from analyzer.llm.errors import ModelError
 from analyzer import i18n
 from analyzer.llm.messages import message
+from analyzer.repo import open_repository
 
 models_app = typer.Typer(help=help_text("列出并检查本地 GGUF 模型", "List and check local GGUF models"), no_args_is_help=True)
 
@@ -36,8 +37,11 @@ def list_models(
     verify: bool = typer.Option(True, "--verify/--no-verify", help=help_text("计算已找到文件的 sha256", "Hash the files found")),
 ) -> None:
     """列出 models.txt 中的模型：文件是否存在、sha256 是否相符。"""
+    # The same checks and top-level folder as `report --repo`, so a wrong path
+    # fails instead of silently listing only the project's models.
+    repo_root = open_repository(repo).path if repo is not None else None
     try:
-        entries = load_models_list(repo)
+        entries = load_models_list(repo_root)
     except ModelError as error:
         console.stderr.print(f"[red]{error}[/red]")
         raise typer.Exit(error.exit_code) from error

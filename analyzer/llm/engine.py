@@ -6,7 +6,11 @@ import ctypes
 import json
 import logging
 import os
+import signal
+import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -68,15 +72,17 @@ class Generation:
 
 
 class _Deadline:
-    """A wall-clock limit checked between tokens and inside llama_decode."""
+    """A wall-clock limit and a Ctrl-C flag, checked between tokens and inside llama_decode."""
 
     def __init__(self) -> None:
         self.until = float("inf")
         self.expired = False
+        self.interrupted = False
 
     def start(self, seconds: float) -> None:
         self.until = time.monotonic() + seconds
         self.expired = False
+        self.interrupted = False
 
     def clear(self) -> None:
         self.until = float("inf")
@@ -85,6 +91,32 @@ class _Deadline:
         if time.monotonic() >= self.until:
             self.expired = True
         return self.expired
+
+    def should_stop(self) -> bool:
+        return self.interrupted or self.passed()
+
+    def interrupt(self, _signum: int, _frame: object) -> None:
+        self.interrupted = True
+
+
+@contextmanager
+def _sigint_as_flag(deadline: _Deadline) -> Iterator[None]:
+    """Turn Ctrl-C into `deadline.interrupted` for the duration of a model call.
+
+    A KeyboardInterrupt raised inside llama.cpp's abort callback is printed
+    and dropped by ctypes, so the call would fail with a bare RuntimeError.
+    A flag that the callback reads stops the call cleanly instead.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    previous = signal.signal(signal.SIGINT, deadline.interrupt)
+    try:
+        yield
+    finally:
+        # None means a handler installed outside Python, so Python's default handler replaces it.
+        signal.signal(signal.SIGINT, previous if previous is not None else signal.default_int_handler)
 
 
 class Engine:
@@ -111,7 +143,7 @@ class Engine:
         # The abort callback makes the deadline hold during prompt evaluation
         # too, where the stopping criteria are not consulted.
         self._deadline = _Deadline()
-        self._abort = llama_cpp.ggml_abort_callback(lambda _data: self._deadline.passed())
+        self._abort = llama_cpp.ggml_abort_callback(lambda _data: self._deadline.should_stop())
         llama_cpp.llama_set_abort_callback(self.llama.ctx, self._abort, None)
 
         self.chat_template: str | None = self.llama.metadata.get("tokenizer.chat_template")
@@ -170,7 +202,7 @@ class Engine:
     ) -> Generation:
         """Complete `prompt` with output constrained to the JSON `schema`, stopping at `timeout_s`."""
         grammar = LlamaGrammar.from_json_schema(json.dumps(schema), verbose=False)
-        stopping = StoppingCriteriaList([lambda _ids, _logits: self._deadline.passed()])
+        stopping = StoppingCriteriaList([lambda _ids, _logits: self._deadline.should_stop()])
 
         # Prompts rendered from a chat template already contain the BOS text.
         prompt_tokens = self.llama.tokenize(prompt.encode("utf-8"), add_bos=not self.uses_chat(), special=True)
@@ -180,24 +212,25 @@ class Engine:
         text = ""
         completion_tokens = 0
         try:
-            result = self.llama.create_completion(
-                prompt_tokens,
-                max_tokens=max_tokens,
-                temperature=temperature,
-                top_k=40,
-                top_p=0.9,
-                repeat_penalty=1.1,
-                seed=self.seed if seed is None else seed,
-                grammar=grammar,
-                stopping_criteria=stopping,
-            )
+            with _sigint_as_flag(self._deadline):
+                result = self.llama.create_completion(
+                    prompt_tokens,
+                    max_tokens=max_tokens,
+                    temperature=temperature,
+                    top_k=40,
+                    top_p=0.9,
+                    repeat_penalty=1.1,
+                    seed=self.seed if seed is None else seed,
+                    grammar=grammar,
+                    stopping_criteria=stopping,
+                )
             text = result["choices"][0]["text"]
             completion_tokens = result["usage"]["completion_tokens"]
         except RuntimeError as error:
             # llama_decode returns an error code when the abort callback fired.
-            if not self._deadline.expired:
+            if not (self._deadline.expired or self._deadline.interrupted):
                 raise
-            log.debug("model call aborted at the deadline: %s", error)
+            log.debug("model call aborted at the deadline or by Ctrl-C: %s", error)
 
             # An aborted decode leaves the context unusable (later calls
             # produced no token), so drop its cache and evaluated state.
@@ -205,6 +238,9 @@ class Engine:
             self.llama._ctx.kv_cache_clear()
         finally:
             self._deadline.clear()
+
+        if self._deadline.interrupted:
+            raise KeyboardInterrupt
 
         return Generation(
             text=text,

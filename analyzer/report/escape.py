@@ -41,6 +41,7 @@ _PROSE_ESCAPES = {
 }
 _PROSE_PATTERN = re.compile("|".join(re.escape(character) for character in _PROSE_ESCAPES))
 _CODE_SPAN = re.compile(r"(`+)(.+?)(?<!`)\1(?!`)", re.DOTALL)
+_BACKTICK_RUN = re.compile(r"`+")
 # Block syntax at the start of a line: heading, quote, list item (also an
 # empty one at the end of the line), setext underline (any run of `=` or
 # `-`), thematic break (`***`, `* * *`, `___`), fence.
@@ -74,6 +75,22 @@ def code_span(text: str) -> str:
     fence = "`" * (longest + 1)
     padding = " " if flat.startswith("`") or flat.endswith("`") or not flat.strip() else ""
     return f"{fence}{padding}{flat}{padding}{fence}"
+
+
+def isolate_backticks(text: str) -> str:
+    """Wrap each backtick run of `text` that closes no code span in a code span of its own.
+
+    Prose that embeds `text` (a commit subject in a summary) could otherwise
+    pair such a run with a backtick further on and turn the rest into code.
+    """
+    pieces = []
+    position = 0
+    for match in _CODE_SPAN.finditer(text):
+        pieces.append(_BACKTICK_RUN.sub(lambda run: code_span(run.group(0)), text[position : match.start()]))
+        pieces.append(match.group(0))
+        position = match.end()
+    pieces.append(_BACKTICK_RUN.sub(lambda run: code_span(run.group(0)), text[position:]))
+    return "".join(pieces)
 
 
 def escape_prose(text: str) -> str:
