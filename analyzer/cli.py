@@ -193,9 +193,17 @@ def report(
         )
         keep_content = needs_model(model_options)
 
+    # Every repository, and the model, is checked before any history is read,
+    # so a wrong value fails at once instead of after a long read.
+    repositories = [open_repository(path) for path in repo]
+    if model_options is not None:
+        from analyzer.llm.catalog import resolve_model
+
+        for repository in repositories:
+            resolve_model(model_options.model, repository.path)
+
     analyses: list[tuple[RepositoryAnalysis, str]] = []
-    for path in repo:
-        repository = open_repository(path)
+    for repository in repositories:
         if repository.shallow and not quiet:
             stderr.print(f"[yellow]{i18n.message('shallow.boundary', path=repository.path)}[/]")
         rules = load_rules(repository.path, rules_path)
@@ -209,6 +217,8 @@ def report(
     summary = None
     if model_options is not None:
         summary = run_model(analyses, model_options)
+        if summary is not None and summary.calls > 0 and summary.model_sections == 0 and not quiet:
+            stderr.print(f"[yellow]{i18n.message('model.none_accepted', name=summary.name)}[/]")
 
     document = Report(
         label=selection.label,

@@ -101,6 +101,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "无法写入输出文件 {path}：{reason}。请检查目录是否存在且可写。",
         "cannot write output file {path}: {reason}. Check that the folder exists and is writable.",
     ),
+    "model.none_accepted": (
+        "模型 {name} 的输出均未通过校验，全部分析文字由规则生成。"
+        "可加 --no-llm 跳过模型，或在 models.txt 中配置指令模型（见 docs/models.md）。",
+        "no output of model {name} passed validation, so the rules wrote every section. "
+        "Add --no-llm to skip the model, or list an instruction model in models.txt (see docs/models.md).",
+    ),
     "output.written": ("报告已写入 {path}", "report written to {path}"),
     "progress.reading": ("读取 {name} 的提交", "reading commits of {name}"),
     "progress.done": (

@@ -23,7 +23,7 @@ from unidiff import PatchSet
 from unidiff.errors import UnidiffParseError
 
 from analyzer.commit import Commit, FileChange
-from analyzer.errors import AnalyzerError
+from analyzer.errors import AnalyzerError, UsageError
 from analyzer.repo import Repository
 from analyzer.window import Selection
 
@@ -116,7 +116,7 @@ def verify_revisions(repository: Repository, selection: Selection) -> None:
             except git.GitCommandError:
                 if name == "HEAD" and not _has_commits(repository):
                     raise AnalyzerError("repo.empty", path=repository.path) from None
-                raise AnalyzerError("repo.bad_ref", path=repository.path, ref=name) from None
+                raise UsageError("repo.bad_ref", path=repository.path, ref=name) from None
 
 
 def _has_commits(repository: Repository) -> bool:

@@ -9,7 +9,7 @@ from urllib.parse import quote, urlsplit, urlunsplit
 
 import git
 
-from analyzer.errors import AnalyzerError
+from analyzer.errors import AnalyzerError, UsageError
 
 # Commit link formats by forge; `{base}` is https://host/owner/name.
 COMMIT_URL_FORMATS = {
@@ -60,9 +60,9 @@ class Repository:
 def open_repository(path: Path) -> Repository:
     """Open the clone at `path` (a work tree, a folder inside one, or a bare clone)."""
     if not path.exists():
-        raise AnalyzerError("repo.missing", path=path)
+        raise UsageError("repo.missing", path=path)
     if not path.is_dir():
-        raise AnalyzerError("repo.not_git", path=path)
+        raise UsageError("repo.not_git", path=path)
 
     # `git rev-parse` decides what kind of repository this is; GitPython's Repo
     # guesses wrong for a bare clone without a config file.
@@ -86,7 +86,7 @@ def open_repository(path: Path) -> Repository:
         # repository" would hide the one-line fix.
         if "dubious ownership" in str(error.stderr):
             raise AnalyzerError("repo.unsafe", path=path) from None
-        raise AnalyzerError("repo.not_git", path=path) from None
+        raise UsageError("repo.not_git", path=path) from None
 
     runner = git.Git(str(root))
     remote_url = _remote_url(runner)

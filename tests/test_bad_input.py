@@ -44,8 +44,8 @@ def check_failure(result: subprocess.CompletedProcess[str], code: int, *fragment
         (["--since", "2026-01-05", "--until", "2026-01-01"], 2, "--since", "Swap"),
         (["--since", "yesterday-ish", "--until", "2026-01-01"], 2, "yesterday-ish", "invalid time"),
         (["--since", "2026-01-01"], 2, "--until", "--until"),
-        (["--branch", "no-such-branch"], 1, "no-such-branch", "git branch -a"),
-        (["--range", "v9.9..HEAD"], 1, "v9.9", "unknown branch or revision"),
+        (["--branch", "no-such-branch"], 2, "no-such-branch", "git branch -a"),
+        (["--range", "v9.9..HEAD"], 2, "v9.9", "unknown branch or revision"),
         (["--range", "HEAD"], 2, "HEAD", "A..B"),
         (["--branch", "--output=stolen.txt"], 2, "--output=stolen.txt", "--output=stolen.txt"),
     ],
@@ -62,17 +62,17 @@ def test_bad_value_message(day_repo: GitRepo, arguments: list[str], code: int, z
 
 def test_missing_path(tmp_path: Path) -> None:
     missing = tmp_path / "nowhere"
-    check_failure(run_cli("report", "--repo", str(missing), *NO_MODEL), 1, str(missing), "--repo")
-    check_failure(run_cli("report", "--repo", str(missing), *NO_MODEL, "--lang", "en"), 1, "not found", "--repo")
+    check_failure(run_cli("report", "--repo", str(missing), *NO_MODEL), 2, str(missing), "--repo")
+    check_failure(run_cli("report", "--repo", str(missing), *NO_MODEL, "--lang", "en"), 2, "not found", "--repo")
 
 
 def test_not_a_repository(tmp_path: Path) -> None:
     plain = tmp_path / "plain"
     plain.mkdir()
-    check_failure(run_cli("report", "--repo", str(plain), *NO_MODEL), 1, str(plain), "git")
+    check_failure(run_cli("report", "--repo", str(plain), *NO_MODEL), 2, str(plain), "git")
     file_path = tmp_path / "file.txt"
     file_path.write_text("x", encoding="utf-8")
-    check_failure(run_cli("report", "--repo", str(file_path), *NO_MODEL, "--lang", "en"), 1, "not a git repository")
+    check_failure(run_cli("report", "--repo", str(file_path), *NO_MODEL, "--lang", "en"), 2, "not a git repository")
 
 
 def test_empty_repository(repo: GitRepo) -> None:
@@ -96,7 +96,7 @@ def test_unwritable_output(day_repo: GitRepo, tmp_path: Path, where: str) -> Non
 
 def test_debug_shows_traceback(tmp_path: Path) -> None:
     result = run_cli("report", "--repo", str(tmp_path / "nowhere"), *NO_MODEL, "--debug")
-    assert result.returncode == 1
+    assert result.returncode == 2
     assert "Traceback" in result.stderr
 
 
@@ -114,7 +114,7 @@ def test_failed_second_repository_keeps_output(day_repo: GitRepo, tmp_path: Path
         "--range", "main~5..main", "-o", str(target),
     )
 
-    assert result.returncode == 1
+    assert result.returncode == 2
     assert "main~5" in result.stderr
     assert "Traceback" not in result.stderr
     assert target.read_text(encoding="utf-8") == "previous report"

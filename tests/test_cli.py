@@ -86,7 +86,7 @@ def test_failed_run_keeps_previous_output(tmp_path: Path) -> None:
     target = tmp_path / "report.md"
     target.write_text("previous report", encoding="utf-8")
     result = run_cli("report", "--repo", str(tmp_path / "missing"), "--no-llm", "-o", str(target))
-    assert result.returncode == 1
+    assert result.returncode == 2
     assert target.read_text(encoding="utf-8") == "previous report"
 
 
@@ -96,7 +96,7 @@ def test_failed_run_keeps_previous_output(tmp_path: Path) -> None:
         (["--date", "2026-02-30"], 2, "2026-02-30"),
         (["--tz", "Mars/Base"], 2, "Mars/Base"),
         (["--since", "2026-01-05", "--until", "2026-01-01"], 2, "--since"),
-        (["--branch", "nope"], 1, "nope"),
+        (["--branch", "nope"], 2, "nope"),
         (["--format", "yaml"], 2, "yaml"),
     ],
 )
@@ -110,13 +110,13 @@ def test_bad_input_one_line_no_traceback(day_repo: GitRepo, arguments: list[str]
 
 def test_messages_in_english_with_lang(tmp_path: Path) -> None:
     result = run_cli("report", "--repo", str(tmp_path / "missing"), "--no-llm", "--lang", "en")
-    assert result.returncode == 1
+    assert result.returncode == 2
     assert "repository path not found" in result.stderr
 
 
 def test_messages_in_chinese_by_default(tmp_path: Path) -> None:
     result = run_cli("report", "--repo", str(tmp_path), "--no-llm")
-    assert result.returncode == 1
+    assert result.returncode == 2
     assert "不是 git 仓库" in result.stderr
 
 
@@ -161,7 +161,7 @@ def test_root_lang_reaches_commands(tmp_path: Path, arguments: tuple[str, ...]) 
 
 def test_models_list_missing_repo(tmp_path: Path) -> None:
     result = run_cli("models", "list", "--no-verify", "--repo", str(tmp_path / "missing"))
-    assert result.returncode == 1
+    assert result.returncode == 2
     assert "Traceback" not in result.stderr
     assert "仓库路径不存在" in result.stderr
     assert "gemma3-270m" not in result.stderr
@@ -175,3 +175,11 @@ def test_models_list_repo_subfolder(day_repo: GitRepo) -> None:
     assert result.returncode == 0, result.stderr
     # The table is printed on stderr like every non-report output.
     assert "local-model" in result.stderr
+
+
+def test_unknown_model_fails_before_reading(day_repo: GitRepo) -> None:
+    result = run_cli("report", "--repo", str(day_repo.path), "--date", "2026-01-10", "--tz", "UTC", "--model", "no-such-model")
+    assert result.returncode == 2
+    assert "no-such-model" in result.stderr
+    assert "读取" not in result.stderr
+    assert "Traceback" not in result.stderr

@@ -10,6 +10,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from analyzer.errors import EXIT_USAGE
 from analyzer.llm.errors import ModelError
 from analyzer.paths import MODELS_FILE, cache_dir, data_dir
 
@@ -213,13 +214,13 @@ def resolve_model(requested: str | None, repo_root: Path | None = None) -> Resol
     entries = load_models_list(repo_root)
     name = requested or os.environ.get(MODELS_ENV) or (entries[0].name if entries else None)
     if name is None:
-        raise ModelError("model.not_found", name="")
+        raise ModelError("model.not_found", EXIT_USAGE, name="")
 
     entry = find_entry(entries, name)
     if entry is None:
         direct = Path(name).expanduser()
         if not direct.is_file():
-            raise ModelError("model.not_found", name=name)
+            raise ModelError("model.not_found", EXIT_USAGE, name=name)
         entry = ModelEntry(name=direct.stem, file=str(direct.resolve()), sha256=None, context=4096, prompt_style="auto")
         return verify(entry, direct)
 
