@@ -77,7 +77,7 @@ def test_explain_cli_unknown_rev(repo: GitRepo, capsys) -> None:
     try:
         main(["explain", "no-such-branch", "--repo", str(repo.path)])
     except SystemExit as exit_code:
-        assert exit_code.code == 1
+        assert exit_code.code == 2
     else:
         raise AssertionError("explain accepted an unknown revision")
     assert "no-such-branch" in capsys.readouterr().err

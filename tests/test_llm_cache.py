@@ -55,3 +55,24 @@ def test_cache_two_processes(tmp_path):
     connection = sqlite3.connect(path)
     assert connection.execute("PRAGMA integrity_check").fetchone() == ("ok",)
     connection.close()
+
+
+def test_cache_upgrades_old_file(tmp_path):
+    path = tmp_path / "cache.sqlite3"
+    connection = sqlite3.connect(path)
+    connection.execute(
+        "CREATE TABLE model_output (commit_sha TEXT NOT NULL, model_sha256 TEXT NOT NULL,"
+        " prompt_version TEXT NOT NULL, rules_digest TEXT NOT NULL, fields TEXT NOT NULL,"
+        " coverage TEXT NOT NULL, created_at REAL NOT NULL,"
+        " PRIMARY KEY (commit_sha, model_sha256, prompt_version, rules_digest))"
+    )
+    connection.commit()
+    connection.close()
+
+    key = CacheKey("b" * 40, "model", "1+abc", "rules")
+    with ModelCache(path) as cache:
+        cache.put(key, CachedOutput(fields={"summary": "摘要"}, coverage="", timed_out_after=60.0))
+    with ModelCache(path) as cache:
+        hit = cache.get(key)
+    assert hit is not None
+    assert hit.timed_out_after == 60.0

@@ -55,13 +55,36 @@ class ModelCache:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self._connection = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
         self._connection.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-        self._connection.execute("PRAGMA journal_mode = WAL")
-        self._connection.execute("PRAGMA synchronous = NORMAL")
-        self._connection.execute(_SCHEMA)
+        self._initialise()
+
+    def _initialise(self) -> None:
+        # Two processes opening a new cache file at once can get "database is
+        # locked" from the WAL switch or the table creation, which SQLite does
+        # not always route through the busy handler, so those steps retry.
+        deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
+        while True:
+            try:
+                self._connection.execute("PRAGMA journal_mode = WAL")
+                self._connection.execute("PRAGMA synchronous = NORMAL")
+                self._connection.execute(_SCHEMA)
+                self._add_missing_columns()
+                return
+            except sqlite3.OperationalError as error:
+                if "locked" not in str(error) or time.monotonic() > deadline:
+                    raise
+                time.sleep(0.05)
+
+    def _add_missing_columns(self) -> None:
         columns = {row[1] for row in self._connection.execute("PRAGMA table_info(model_output)")}
-        if "timed_out_after" not in columns:
-            # Cache files written before timeouts were kept lack the column.
+        if "timed_out_after" in columns:
+            return
+        # Cache files written before timeouts were kept lack the column.
+        try:
             self._connection.execute("ALTER TABLE model_output ADD COLUMN timed_out_after REAL")
+        except sqlite3.OperationalError as error:
+            # Another process added it between the check and the ALTER.
+            if "duplicate column" not in str(error):
+                raise
 
     def get(self, key: CacheKey) -> CachedOutput | None:
         row = self._connection.execute(
