@@ -42,8 +42,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "repository {path} has no commits yet, so there is nothing to analyze.",
     ),
     "repo.bad_ref": (
-        "在仓库 {path} 中找不到分支或版本：{ref}。请检查 --branch 或范围参数（可用 git branch -a 查看）。",
-        "unknown branch or revision in {path}: {ref}. Check --branch or the range (see git branch -a).",
+        "在仓库 {path} 中找不到分支或版本：{ref}。请检查分支名、版本号或范围（可用 git branch -a 查看分支）。",
+        "unknown branch or revision in {path}: {ref}. Check the branch name, revision or range (git branch -a lists the branches).",
     ),
     "git.failed": (
         "git 命令失败（{path}）：{detail}",
