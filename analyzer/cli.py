@@ -16,7 +16,7 @@ import typer
 from analyzer import i18n
 from analyzer.atomic import write_atomic
 from analyzer.console import stderr, stdout
-from analyzer.errors import EXIT_RUNTIME, AnalyzerError
+from analyzer.errors import EXIT_RUNTIME, EXIT_USAGE, AnalyzerError
 from analyzer.pipeline import RepositoryAnalysis, analyze_repository
 from analyzer.rating import Importance
 from analyzer.repo import open_repository
@@ -314,14 +314,42 @@ app.command("review", help=text("审查将要推送的提交。", "Review the co
 app.add_typer(hook_app, name="hook")
 
 
+def command_path(arguments: list[str]) -> list[str]:
+    """Return the (sub)command names that `arguments` name, for example ["hook", "install"]."""
+    current = typer.main.get_command(app)
+    names: list[str] = []
+    for argument in arguments:
+        subcommands = getattr(current, "commands", {})
+        if argument in subcommands:
+            names.append(argument)
+            current = subcommands[argument]
+    return names
+
+
 def main(argv: list[str] | None = None) -> None:
     """Run the CLI and turn every error into one message and an exit code."""
     arguments = sys.argv[1:] if argv is None else argv
     debug = "--debug" in arguments
-    # click's standalone mode prints usage errors itself and exits with 2;
-    # everything else reaches the handlers below.
+    # Outside standalone mode click raises its usage errors instead of printing
+    # them in English, so they get the same one-line message as ours.
     try:
-        app(args=arguments, prog_name="analyzer")
+        status = app(args=arguments, prog_name="analyzer", standalone_mode=False)
+        sys.exit(status if isinstance(status, int) else 0)
+    except typer.Abort:
+        # click turns Ctrl-C into Abort outside standalone mode.
+        sys.exit(130)
+    except typer.TyperException as error:
+        # click's usage and parameter errors (unknown option, invalid value,
+        # missing command) carry their own exit code, 2.
+        detail = error.format_message() if hasattr(error, "format_message") else str(error)
+        if type(error).__name__ == "NoArgsIsHelpError":
+            # `analyzer` or `analyzer hook` alone: the "error" is the help text.
+            sys.stderr.write(detail.rstrip("\n") + "\n")
+            sys.exit(getattr(error, "exit_code", EXIT_USAGE))
+        usage = " ".join(["analyzer", *command_path(arguments), "--help"])
+        message = i18n.message("usage.invalid", detail=detail.strip().rstrip(".。"), usage=usage)
+        stderr.print(f"[red]{i18n.message('error.prefix')}[/]: {message}", markup=True, highlight=False)
+        sys.exit(getattr(error, "exit_code", EXIT_USAGE))
     except AnalyzerError as error:
         if debug:
             traceback.print_exc()

@@ -107,6 +107,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "no output of model {name} passed validation, so the rules wrote every section. "
         "Add --no-llm to skip the model, or list an instruction model in models.txt (see docs/models.md).",
     ),
+    "usage.invalid": (
+        "命令行参数有误：{detail}。运行 {usage} 查看用法。",
+        "invalid command line: {detail}. Run {usage} for usage.",
+    ),
     "output.written": ("报告已写入 {path}", "report written to {path}"),
     "progress.reading": ("读取 {name} 的提交", "reading commits of {name}"),
     "progress.done": (

@@ -183,3 +183,36 @@ def test_unknown_model_fails_before_reading(day_repo: GitRepo) -> None:
     assert "no-such-model" in result.stderr
     assert "读取" not in result.stderr
     assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("arguments", "fragment", "usage"),
+    [
+        (["report", "--format", "xml"], "xml", "analyzer report --help"),
+        (["report", "--bogus"], "--bogus", "analyzer report --help"),
+        (["nosuchcmd"], "nosuchcmd", "analyzer --help"),
+        (["models", "check"], "name", "analyzer models check --help"),
+    ],
+)
+def test_click_usage_errors_one_line(arguments: list[str], fragment: str, usage: str) -> None:
+    result = run_cli(*arguments)
+    assert result.returncode == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1
+    assert lines[0].startswith("错误: 命令行参数有误")
+    assert fragment in lines[0]
+    assert usage in lines[0]
+    assert "Traceback" not in result.stderr
+
+
+def test_click_usage_error_in_english() -> None:
+    result = run_cli("--lang", "en", "report", "--bogus")
+    assert result.returncode == 2
+    assert result.stderr.startswith("error: invalid command line: No such option: --bogus")
+
+
+def test_no_command_prints_help() -> None:
+    result = run_cli()
+    assert result.returncode == 2
+    assert "Usage: analyzer" in result.stderr
+    assert "report" in result.stderr
