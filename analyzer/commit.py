@@ -69,7 +69,7 @@ class FileChange:
         return NULL_MODE not in (self.old_mode, self.new_mode) and self.old_mode != self.new_mode
 
     def drop_content(self) -> None:
-        """Forget line text and patch once analysis no longer needs them, to keep memory flat."""
+        """Forget line text and patch once analysis no longer needs them, so a commit keeps only its facts."""
         self.parsed_lines = ([], [])
         self.patch = ""
 

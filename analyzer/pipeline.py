@@ -85,10 +85,13 @@ def analyze_repository(
 ) -> RepositoryAnalysis:
     """Read and analyze every commit of `selection` in `repository`.
 
-    Line text and patches are dropped right after each commit is analyzed, so
-    memory does not grow with the range, unless `keep_content` returns True
-    for the commit (the model stage needs the diff of the commits it rewrites).
+    Line text and patches are dropped right after each commit is analyzed,
+    unless `keep_content` returns True for the commit (the model stage needs
+    the diff of the commits it rewrites), so a diff is never held for long.
     """
+    # NOTE: memory still grows by a few KB per commit (facts and section text
+    # are kept until the report is rendered), so it is not flat over very
+    # long ranges.
     analyzed: list[AnalyzedCommit] = []
     boundary: list[str] = []
 
