@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from analyzer.report.escape import code_span as plain_code_span
+
 MARKER = "[REDACTED:{kind}]"
 
 
@@ -125,10 +127,5 @@ def redact(text: str) -> str:
 
 
 def code_span(text: str) -> str:
-    """Format `text` as a Markdown code span, redacted, that stays intact when it contains backticks."""
-    text = redact(text).replace("\n", " ")
-    longest = max((len(run) for run in re.findall(r"`+", text)), default=0)
-    fence = "`" * (longest + 1)
-    if longest or text.startswith(" ") or text.endswith(" "):
-        return f"{fence} {text} {fence}"
-    return f"{fence}{text}{fence}"
+    """Format `text`, redacted, as a Markdown code span that stays intact when it contains backticks."""
+    return plain_code_span(redact(text))

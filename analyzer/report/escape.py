@@ -73,7 +73,9 @@ def code_span(text: str) -> str:
     flat = single_line(text)
     longest = max((len(run) for run in re.findall(r"`+", flat)), default=0)
     fence = "`" * (longest + 1)
-    padding = " " if flat.startswith("`") or flat.endswith("`") or not flat.strip() else ""
+    # CommonMark strips one space from each end of a code span, and a
+    # backtick at either end would join the fence, so both get padding.
+    padding = " " if flat.startswith(("`", " ")) or flat.endswith(("`", " ")) or not flat.strip() else ""
     return f"{fence}{padding}{flat}{padding}{fence}"
 
 
