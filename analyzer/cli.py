@@ -273,7 +273,7 @@ def check_writable(path: Path) -> None:
 def emit(rendered: str, output: Path | None, quiet: bool) -> None:
     """Write the report to `output` atomically, or to stdout."""
     if output is None:
-        # Reports are UTF-8 whatever the locale, so Chinese text never fails to encode.
+        # Reports are written as UTF-8 bytes, so Chinese text encodes under any locale.
         sys.stdout.buffer.write(rendered.encode("utf-8"))
         sys.stdout.buffer.flush()
         return

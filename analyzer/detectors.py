@@ -213,14 +213,14 @@ def detect_cli_flags(context: _Context) -> None:
                     removed.setdefault(flag, line.line)
             else:
                 added_here.update(flags)
-        gone = [flag for flag in removed if flag not in added_anywhere]
+        dropped = [flag for flag in removed if flag not in added_anywhere]
         new = sorted(added_here - removed_here)
         # One flag gone and one new flag in the same file reads as a rename.
-        if len(gone) == 1 and len(new) == 1:
-            context.add("cli-flag-removed", change.path, removed[gone[0]], "cli_flag_renamed", gone[0],
-                        flag=code_span(gone[0]), new=code_span(new[0]))
+        if len(dropped) == 1 and len(new) == 1:
+            context.add("cli-flag-removed", change.path, removed[dropped[0]], "cli_flag_renamed", dropped[0],
+                        flag=code_span(dropped[0]), new=code_span(new[0]))
             continue
-        for flag in gone:
+        for flag in dropped:
             context.add("cli-flag-removed", change.path, removed[flag], "cli_flag_removed", flag, flag=code_span(flag))
 
 

@@ -2,8 +2,9 @@
 
 The output of `git log -z --raw -p` is read in chunks and cut into commits at
 a marker that starts every commit's format. File facts (status, modes,
-renames) come from the NUL-separated `--raw` records; line content, line
-counts and the binary flag come from the patch, parsed with unidiff.
+renames) come from the NUL-separated `--raw` records. Line counts and the
+binary flag come from a scan of each file's patch, and the line text comes
+from unidiff when it is first read.
 """
 
 from __future__ import annotations

@@ -100,16 +100,16 @@ def find_secrets(text: str) -> list[tuple[str, int, int]]:
         return []
 
     found: list[tuple[str, int, int]] = []
-    taken: list[tuple[int, int]] = []
+    claimed_spans: list[tuple[int, int]] = []
     for pattern in PATTERNS:
         for match in pattern.regex.finditer(text):
             start, end = match.span(pattern.group) if pattern.group else match.span()
             value = text[start:end]
             if not _is_secret_value(pattern, value):
                 continue
-            if any(start < other_end and other_start < end for other_start, other_end in taken):
+            if any(start < other_end and other_start < end for other_start, other_end in claimed_spans):
                 continue
-            taken.append((start, end))
+            claimed_spans.append((start, end))
             found.append((pattern.kind, start, end))
     return sorted(found, key=lambda item: item[1])
 

@@ -1,4 +1,4 @@
-"""The prose sections of one commit's analysis, whoever wrote them."""
+"""The prose sections of one commit's analysis, written by the rules or by the model."""
 
 from __future__ import annotations
 

@@ -6,7 +6,7 @@ author, subject, importance and change type in
 replays those commits with real git: same authors, subjects and UTC times, the
 files the report names (or the guessed files where it names none), and diff
 content that does what the report describes for each commit. One base commit on
-2026-01-09 holds the files the day's commits modify.
+2026-01-09 contains the files the day's commits modify.
 """
 
 from __future__ import annotations

@@ -237,7 +237,7 @@ def test_prefilter_anchor_in_every_match(group: str) -> None:
     for pattern in patterns:
         matches = [match.group(0) for line in PREFILTER_EXAMPLES[group] if (match := pattern.search(line))]
         assert matches, f"no example for {pattern.pattern}"
-        # The matched text itself holds an anchor, so the prefilter cannot drop a line the pattern matches.
+        # The matched text itself contains an anchor, so the prefilter cannot drop a line the pattern matches.
         for matched in matches:
             assert has_anchor(matched, anchors), (pattern.pattern, matched)
 

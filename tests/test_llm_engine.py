@@ -61,7 +61,7 @@ def test_generate_interrupt_raises():
     schema = {"type": "object", "properties": {"summary": {"type": "string"}}, "required": ["summary"]}
 
     # Ctrl-C arrives while llama_decode evaluates a long prompt, so Python
-    # sees it inside the abort callback, where ctypes would drop it.
+    # receives it inside the abort callback, where ctypes would drop it.
     timer = threading.Timer(0.5, os.kill, (os.getpid(), signal.SIGINT))
     timer.start()
     try:

@@ -1,7 +1,7 @@
 """Shared helpers for the model-stage tests: real git repositories and the embedded model.
 
 This module contains no tests. The model is loaded once per test session through
-`embedded_engine()`, whichever test file asks first.
+`embedded_engine()`, whichever test file calls it first.
 """
 
 from __future__ import annotations

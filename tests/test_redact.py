@@ -133,7 +133,7 @@ def test_prefilter_passes_pattern_example(kind: str) -> None:
     match = pattern.regex.search(line)
     assert match is not None
 
-    # The match holds one of its own pattern's anchors, so the prefilter cannot drop the line.
+    # The match contains one of its own pattern's anchors, so the prefilter cannot drop the line.
     assert any(anchor in match.group(0).lower() for anchor in pattern.anchors)
     assert may_contain_secret(line)
     assert kind in [found_kind for found_kind, _, _ in find_secrets(line)]

@@ -1,4 +1,4 @@
-"""What the model receives of a commit: redacted text, a diff filled to a token budget, and a coverage line."""
+"""Model input for one commit: redacted text, a diff filled to a token budget, and a coverage line."""
 
 from __future__ import annotations
 

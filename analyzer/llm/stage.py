@@ -64,10 +64,10 @@ class ModelSummary:
 def needs_model(options: ModelOptions) -> Callable[[AnalyzedCommit], bool]:
     """Return the test for commits the model will see; the pipeline keeps their diff text."""
 
-    def wanted(analyzed: AnalyzedCommit) -> bool:
+    def selected(analyzed: AnalyzedCommit) -> bool:
         return options.model_all or analyzed.rating.importance != Importance.LOW
 
-    return wanted
+    return selected
 
 
 def single_repository_root(analyses: list[RepositoryAnalysis]) -> Path | None:
@@ -135,8 +135,8 @@ def run_model_stage(analyses: list[RepositoryAnalysis], options: ModelOptions, r
     repo_root = single_repository_root(analyses)
     resolved: ResolvedModel = resolve_model(options.model, repo_root)
     prompts: PromptSet = load_prompts(repo_root)
-    wanted = needs_model(options)
-    targets = [analyzed for analysis in analyses for analyzed in analysis.commits if wanted(analyzed)]
+    selected = needs_model(options)
+    targets = [analyzed for analysis in analyses for analyzed in analysis.commits if selected(analyzed)]
 
     cache = ModelCache() if options.use_cache else None
     engine: Engine | None = None
