@@ -44,13 +44,12 @@ class Finding:
 
 def hit_blocks(hit: DetectorHit) -> bool:
     """Return True when a detector hit blocks a push (by default only `secret` detectors block)."""
-    # NOTE: older DetectorHit versions have no `blocking` field; then only secrets block.
-    return bool(getattr(hit, "blocking", hit.kind == "secret"))
+    return bool(hit.blocking)
 
 
 def rule_blocks(rule: FiredRule) -> bool:
     """Return True when a fired rule is marked to block a push."""
-    return bool(getattr(rule, "block", False))
+    return rule.block
 
 
 def importance_blocks(importance: Importance, fail_on: FailOn) -> bool:
