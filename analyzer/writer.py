@@ -43,8 +43,8 @@ class _Text:
         return str(template).format(**values)
 
     def listing(self, items: list[str], limit: int = MAX_LISTED) -> str:
-        shown = items[:limit]
-        text = str(self.table.get("list_separator", "、")).join(shown)
+        listed = items[:limit]
+        text = str(self.table.get("list_separator", "、")).join(listed)
         if len(items) > limit:
             text += str(self.table.get("more_items", "等 {count} 项")).format(count=len(items))
         return text

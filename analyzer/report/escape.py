@@ -140,12 +140,12 @@ def github_slug(text: str) -> str:
     mark, number, connector punctuation, space or hyphen (emoji included), and
     turns each space into a hyphen.
     """
-    kept = []
+    slug_characters = []
     for character in text.lower():
         category = unicodedata.category(character)
         if character in " -" or category[0] in "LMN" or category == "Pc":
-            kept.append("-" if character == " " else character)
-    return "".join(kept)
+            slug_characters.append("-" if character == " " else character)
+    return "".join(slug_characters)
 
 
 class Slugger:
