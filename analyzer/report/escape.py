@@ -44,9 +44,11 @@ _CODE_SPAN = re.compile(r"(`+)(.+?)(?<!`)\1(?!`)", re.DOTALL)
 _BACKTICK_RUN = re.compile(r"`+")
 # Block syntax at the start of a line: heading, quote, list item (also an
 # empty one at the end of the line), setext underline (any run of `=` or
-# `-`), thematic break (`***`, `* * *`, `___`), fence.
+# `-`), thematic break (`***`, `* * *`, `___`), fence, and a table's
+# delimiter row (`-:`, `:-|-`), which turns the line above into a table header.
 _LINE_START_BLOCK = re.compile(
-    r"^(\s*)(#{1,6}(?=\s|$)|>|[-+*](?=\s|$)|\d{1,9}[.)](?=\s|$)|=+|-{2,}|\*(?=[\s*]*$)|_(?=[\s_]*$)|`{3,}|~{3,})"
+    r"^(\s*)(#{1,6}(?=\s|$)|>|[-+*](?=\s|$)|\d{1,9}[.)](?=\s|$)|=+|-{2,}|\*(?=[\s*]*$)|_(?=[\s_]*$)|`{3,}|~{3,}"
+    r"|[-:](?=[-:|\\\s]*$))"
 )
 _WHITESPACE_RUN = re.compile(r"[\r\n\t\f\v\u2028\u2029]+")
 # Control characters other than tab and newline have no place in a report.
