@@ -83,6 +83,8 @@ def test_escape_inline_heading_keeps_level(text: str) -> None:
 @example("text\n-")
 @example("-")
 @example("1.")
+@example("|\n-:")
+@example("a\n:-|-")
 @example("    indented code")
 def test_escape_prose_has_no_block_syntax(text: str) -> None:
     escaped = escape_prose(text)
