@@ -101,6 +101,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "无法写入输出文件 {path}：{reason}。请检查目录是否存在且可写。",
         "cannot write output file {path}: {reason}. Check that the folder exists and is writable.",
     ),
+    "store.failed": (
+        "无法写入分析结果的临时文件：{reason}。请检查临时目录（$TMPDIR，默认 /tmp）是否有空间且可写。",
+        "cannot write the temporary file of analyzed commits: {reason}. "
+        "Check that the temporary folder ($TMPDIR, default /tmp) has space and is writable.",
+    ),
     "model.none_accepted": (
         "模型 {name} 的输出均未通过校验，全部分析文字由规则生成。"
         "可加 --no-llm 跳过模型，或在 models.txt 中配置指令模型（见 docs/models.md）。",

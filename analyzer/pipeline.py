@@ -14,6 +14,7 @@ from analyzer.repo import Repository
 from analyzer.redact import find_secrets, redact
 from analyzer.rules import RuleSet
 from analyzer.sections import SECTION_NAMES, WRITER_RULES, Sections
+from analyzer.store import CommitStore
 from analyzer.window import Selection
 from analyzer.writer import write_sections
 
@@ -37,8 +38,8 @@ class RepositoryAnalysis:
     """All analyzed commits of one repository in the selection."""
 
     repository: Repository
-    commits: list[AnalyzedCommit]
-    """Newest first, in git log order."""
+    commits: CommitStore
+    """Newest first, in git log order; on disk except those the model stage rewrites."""
     shallow_boundary: list[str] = field(default_factory=list)
     """Short ids of commits at a shallow clone's boundary, whose diff is unknown."""
 
@@ -85,22 +86,24 @@ def analyze_repository(
 ) -> RepositoryAnalysis:
     """Read and analyze every commit of `selection` in `repository`.
 
-    Line text and patches are dropped right after each commit is analyzed,
-    unless `keep_content` returns True for the commit (the model stage needs
-    the diff of the commits it rewrites), so a diff is never held for long.
+    Each commit goes to the store's temporary file right after it is analyzed,
+    without its patch and line text, so memory stays flat however long the
+    range. Commits for which `keep_content` returns True stay in memory with
+    their diff, because the model stage reads the diff and rewrites their text.
     """
-    # NOTE: memory still grows by a few KB per commit (facts and section text
-    # are kept until the report is rendered), so it is not flat over very
-    # long ranges.
-    analyzed: list[AnalyzedCommit] = []
+    # NOTE: with a model, the commits it rewrites stay in memory with their
+    # diffs, so a model run over a very long range is not flat. Such a run
+    # would take hours of model time anyway.
+    store = CommitStore()
     boundary: list[str] = []
 
     for commit in read_commits(repository, selection):
         result = analyze_commit(commit, rules)
-        if keep_content is None or not keep_content(result):
+        keep = keep_content is not None and keep_content(result)
+        if not keep:
             commit.drop_content()
         if commit.shallow_boundary:
             boundary.append(commit.short_sha)
-        analyzed.append(result)
+        store.append(result, keep=keep)
 
-    return RepositoryAnalysis(repository=repository, commits=analyzed, shallow_boundary=boundary)
+    return RepositoryAnalysis(repository=repository, commits=store, shallow_boundary=boundary)

@@ -30,6 +30,7 @@ from analyzer.push import (
 from analyzer.report.terminal import print_review, print_verdict
 from analyzer.repo import Repository, open_repository
 from analyzer.rules import RuleSet, load_rules
+from analyzer.store import CommitStore
 from analyzer.window import Selection, local_zone
 
 logger = logging.getLogger(__name__)
@@ -82,7 +83,7 @@ def review_plan(repo_path: Path, plan: PushPlan, options: ReviewOptions, label: 
     label = label or plan.label or "-"
 
     if plan.empty:
-        analysis = RepositoryAnalysis(repository=repository, commits=[])
+        analysis = RepositoryAnalysis(repository=repository, commits=CommitStore())
         return ReviewResult(label=label, analysis=analysis, findings=[], notes=notes)
 
     selection = Selection(revisions=plan.revisions, timezone=local_zone(), first_parent=False, label=label)
@@ -121,7 +122,7 @@ def analyze_with_model(
     except AnalyzerError as error:
         return analysis, None, message("review.model_unavailable", reason=str(error))
     finally:
-        for analyzed in analysis.commits:
+        for analyzed in analysis.commits.kept():
             analyzed.commit.drop_content()
     return analysis, summary, None
 

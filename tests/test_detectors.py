@@ -261,7 +261,7 @@ def test_removed_flags_keep_line_order(tmp_path: Path) -> None:
         "from analyzer.pipeline import analyze_repository; from analyzer.rules import load_rules\n"
         f"r = open_repository(Path({str(repo.path)!r}))\n"
         "a = analyze_repository(r, Selection(revisions=('HEAD', '-1'), timezone=ZoneInfo('UTC')), load_rules(r.path))\n"
-        "print([h.value for h in a.commits[0].facts.hits if h.kind == 'cli-flag-removed'])\n"
+        "print([h.value for h in next(iter(a.commits)).facts.hits if h.kind == 'cli-flag-removed'])\n"
     )
     outputs = set()
     for seed in ("1", "2", "3", "4"):

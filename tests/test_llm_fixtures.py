@@ -77,7 +77,7 @@ def analyze(repo: Path, sha: str, importance: Importance) -> AnalyzedCommit:
 
 
 def repository_analysis(repo: Path, commits: list[AnalyzedCommit]) -> RepositoryAnalysis:
-    return RepositoryAnalysis(repository=open_repository(repo), commits=commits)
+    return RepositoryAnalysis(repository=open_repository(repo), commits=CommitStore(commits))
 
 
 @functools.cache

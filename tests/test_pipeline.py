@@ -21,7 +21,7 @@ def test_message_secret_redacted_and_blocking(repo: GitRepo) -> None:
     selection = Selection(revisions=("HEAD",), timezone=ZoneInfo("UTC"))
     analysis = analyze_repository(repository, selection, load_rules(repository.path))
 
-    item = analysis.commits[0]
+    item = next(iter(analysis.commits))
     assert TOKEN not in item.commit.subject
     assert TOKEN not in item.commit.body
     message_hits = [hit for hit in item.facts.hits if hit.path == MESSAGE_PATH]

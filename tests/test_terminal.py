@@ -43,7 +43,7 @@ def analyze(tmp_path: Path, commits: list[tuple[str, str, str]], monkeypatch: py
 
     repository = open_repository(repo)
     selection = Selection(revisions=("HEAD",), timezone=ZoneInfo("UTC"), first_parent=False, label="HEAD")
-    return analyze_repository(repository, selection, load_rules(repository.path)).commits
+    return list(analyze_repository(repository, selection, load_rules(repository.path)).commits)
 
 
 def rendered(analyzed: AnalyzedCommit, findings: list[Finding] | None = None) -> str:

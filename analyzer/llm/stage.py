@@ -136,7 +136,9 @@ def run_model_stage(analyses: list[RepositoryAnalysis], options: ModelOptions, r
     resolved: ResolvedModel = resolve_model(options.model, repo_root)
     prompts: PromptSet = load_prompts(repo_root)
     selected = needs_model(options)
-    targets = [analyzed for analysis in analyses for analyzed in analysis.commits if selected(analyzed)]
+    # The pipeline keeps the selected commits in memory with their diffs
+    # (`needs_model` is its `keep_content`); the rest are on disk without them.
+    targets = [analyzed for analysis in analyses for analyzed in analysis.commits.kept() if selected(analyzed)]
 
     cache = ModelCache() if options.use_cache else None
     engine: Engine | None = None

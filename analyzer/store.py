@@ -1,0 +1,192 @@
+"""Analyzed commits kept on disk between analysis and rendering, so memory does not grow with the range.
+
+A year of a busy repository is tens of thousands of commits, and each
+analyzed commit (file list, facts, findings, section text) takes a few KB.
+The store pickles each commit into a temporary file as soon as it is
+analyzed and keeps only one byte per commit in memory: its level. Renderers
+read the commits back in the order they need: all of them in git log order,
+one level at a time, or only the small `CommitHead` records for tables and
+tables of contents.
+
+Temporary files are unlinked when created (`tempfile.TemporaryFile`), so
+nothing is left behind when the process ends, however it ends.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import pickle
+import tempfile
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import datetime
+from typing import IO, TYPE_CHECKING
+
+from analyzer.errors import AnalyzerError
+from analyzer.rating import Importance
+
+if TYPE_CHECKING:
+    from analyzer.pipeline import AnalyzedCommit
+
+LEVELS = (Importance.HIGH, Importance.MEDIUM, Importance.LOW)
+_LEVEL_CODE = {level: code for code, level in enumerate(LEVELS)}
+# A slot code at or above _KEPT marks a commit held in memory rather than on disk.
+_KEPT = len(LEVELS)
+
+
+@dataclass(frozen=True, slots=True)
+class CommitHead:
+    """What a table row or a table of contents entry shows of a commit."""
+
+    sha: str
+    committer_time: datetime
+    author_name: str
+    subject: str
+    """The redacted subject line."""
+    importance: Importance
+
+
+class CommitStore:
+    """The analyzed commits of one repository, newest first (git log order).
+
+    Commits appended with `keep=True` stay in memory as the same objects,
+    because a later stage (the model) rewrites their sections in place. Every
+    other commit goes to disk; reading it back gives a new object, so changes
+    to it are not kept.
+    """
+
+    def __init__(self, items: Iterable[AnalyzedCommit] = ()) -> None:
+        """Start a store holding `items` in memory, in order (a test or a small review builds one so)."""
+        self._slots = bytearray()
+        """One code per commit in git log order: its level's index, plus _KEPT when it is held in memory."""
+        self._kept: list[AnalyzedCommit] = []
+        self._heads: IO[bytes] | None = None
+        self._bodies: dict[Importance, IO[bytes]] = {}
+        """One file per level, so a renderer reads one level's commits without seeking."""
+        self._counts = {level: 0 for level in LEVELS}
+        for item in items:
+            self.append(item, keep=True)
+
+    def append(self, item: AnalyzedCommit, keep: bool = False) -> None:
+        """Add the next (older) commit; with `keep`, hold it in memory instead of writing it to disk."""
+        level = item.rating.importance
+        commit = item.commit
+        head = CommitHead(commit.sha, commit.committer_time, commit.author_name, commit.subject, level)
+        try:
+            pickle.dump(head, self._heads_file(), pickle.HIGHEST_PROTOCOL)
+            if keep:
+                self._kept.append(item)
+            else:
+                pickle.dump(item, self._body_file(level), pickle.HIGHEST_PROTOCOL)
+        except OSError as error:
+            raise AnalyzerError("store.failed", reason=error.strerror or error) from None
+        self._slots.append(_LEVEL_CODE[level] + (_KEPT if keep else 0))
+        self._counts[level] += 1
+
+    def __len__(self) -> int:
+        return len(self._slots)
+
+    def __bool__(self) -> bool:
+        return bool(self._slots)
+
+    def count(self, level: Importance) -> int:
+        """Number of commits at `level`."""
+        return self._counts[level]
+
+    def kept(self) -> list[AnalyzedCommit]:
+        """The commits held in memory, in git log order: the same objects that were appended."""
+        return list(self._kept)
+
+    def __iter__(self) -> Iterator[AnalyzedCommit]:
+        """Yield every commit in git log order."""
+        readers = {level: self._read(self._bodies.get(level)) for level in LEVELS}
+        kept = iter(self._kept)
+        for code in self._slots:
+            yield next(kept) if code >= _KEPT else next(readers[LEVELS[code]])
+
+    def at_level(self, level: Importance) -> Iterator[AnalyzedCommit]:
+        """Yield the commits at `level` in git log order."""
+        reader = self._read(self._bodies.get(level))
+        kept = iter(self._kept)
+        wanted = _LEVEL_CODE[level]
+        for code in self._slots:
+            if code >= _KEPT:
+                item = next(kept)
+                if code - _KEPT == wanted:
+                    yield item
+            elif code == wanted:
+                yield next(reader)
+
+    def heads(self, level: Importance | None = None) -> Iterator[CommitHead]:
+        """Yield the head of every commit (only those at `level`, when given) in git log order."""
+        for head in self._read(self._heads):
+            if level is None or head.importance is level:
+                yield head
+
+    def close(self) -> None:
+        """Delete the temporary files; the store is empty afterwards."""
+        for stream in (self._heads, *self._bodies.values()):
+            if stream is not None:
+                stream.close()
+        self._heads = None
+        self._bodies = {}
+        self._kept = []
+        self._slots = bytearray()
+        self._counts = {level: 0 for level in LEVELS}
+
+    def _heads_file(self) -> IO[bytes]:
+        if self._heads is None:
+            self._heads = tempfile.TemporaryFile(prefix="analyzer-")
+        return self._heads
+
+    def _body_file(self, level: Importance) -> IO[bytes]:
+        if level not in self._bodies:
+            self._bodies[level] = tempfile.TemporaryFile(prefix="analyzer-")
+        return self._bodies[level]
+
+    @staticmethod
+    def _read(stream: IO[bytes] | None) -> Iterator:
+        """Yield the pickled records of `stream` from its start.
+
+        Each reader has its own position (see `_PositionalReader`), so several
+        can run at once, and appends after a read still go to the end.
+        """
+        if stream is None:
+            return
+        try:
+            stream.flush()
+            reader = io.BufferedReader(_PositionalReader(stream.fileno()), buffer_size=_READ_BUFFER)
+            while True:
+                # One unpickler per record: each record was pickled on its own,
+                # and an unpickler's memo carries over from one load to the next.
+                try:
+                    yield pickle.load(reader)
+                except EOFError:
+                    return
+        except OSError as error:
+            raise AnalyzerError("store.failed", reason=error.strerror or error) from None
+
+
+_READ_BUFFER = 1 << 16
+
+
+class _PositionalReader(io.RawIOBase):
+    """Reads a file descriptor from its start with `os.pread`, leaving the descriptor's offset alone.
+
+    A second `open(fd)` would share the writer's offset, so reading would move
+    where the next append lands.
+    """
+
+    def __init__(self, fd: int) -> None:
+        self._fd = fd
+        self._offset = 0
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: bytearray | memoryview) -> int:  # type: ignore[override]
+        data = os.pread(self._fd, len(buffer), self._offset)
+        buffer[: len(data)] = data
+        self._offset += len(data)
+        return len(data)
