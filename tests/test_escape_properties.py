@@ -6,7 +6,7 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 
-from analyzer.report.escape import escape_inline, escape_prose
+from analyzer.report.escape import Slugger, escape_inline, escape_prose, github_slug
 
 PARSER = MarkdownIt("commonmark").enable("table")
 
@@ -100,3 +100,22 @@ def test_escape_prose_after_label(text: str) -> None:
     types = {token.type for token in inline_tokens(f"- **标签**：{escaped}\n")}
     assert not (BLOCK_TOKENS - {"bullet_list_open"}) & types, escaped
     assert not {"link_open", "image", "html_inline"} & types, escaped
+
+
+# Headings whose slugs are repeats of each other's: `a`, `a-1`, `a-1-1`, ...
+slug_texts = st.sampled_from(["a", "A", "a-1", "a 1", "a-1-1", "a-2", "a 2 1", "b", "b-1", "-", "-1", "1", "a1"])
+
+
+@settings(max_examples=500)
+@given(st.lists(slug_texts, max_size=40), st.sets(slug_texts, min_size=1, max_size=4))
+@example(["a", "a", "a-1", "a"], {"a-1"})
+@example(["a-1", "a", "a"], {"a"})
+def test_watched_slugger_matches_full(headings: list[str], linked: set[str]) -> None:
+    full = Slugger()
+    watched = Slugger(only=linked)
+    linked_slugs = {github_slug(text) for text in linked}
+    for text in headings:
+        expected = full.slug(text)
+        got = watched.slug(text)
+        if github_slug(text) in linked_slugs:
+            assert got == expected, (headings, linked, text)

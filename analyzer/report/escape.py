@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
 
 # Characters with Markdown meaning inside a line. With `[` and `]` escaped no
 # link or image can form, so `(`, `)` and `!` stay. `<`, `>` and `&` become
@@ -150,14 +151,46 @@ def github_slug(text: str) -> str:
     return "".join(slug_characters)
 
 
-class Slugger:
-    """Hands out GitHub slugs in document order, adding `-1`, `-2`, ... to repeats."""
+_COUNTER_SUFFIX = re.compile(r"(.*)-\d+")
 
-    def __init__(self) -> None:
+
+def _without_counter(slug: str) -> str:
+    """`slug` without a trailing `-<digits>`: the base a repeat counter could have been added to."""
+    match = _COUNTER_SUFFIX.fullmatch(slug)
+    return match[1] if match else slug
+
+
+class Slugger:
+    """Hands out GitHub slugs in document order, adding `-1`, `-2`, ... to repeats.
+
+    With `only`, the slugger remembers just what can change the slugs of those
+    headings, so its memory does not grow with the number of other headings
+    (every commit subject in a long report). The slugs it returns for other
+    headings are then not exact; callers use them only for the `only` headings.
+    """
+
+    def __init__(self, only: Iterable[str] | None = None) -> None:
         self._seen: dict[str, int] = {}
+        self._roots: set[str] | None = None
+        """Bases whose repeats can reach an `only` slug: those slugs and each with its counter removed, repeatedly."""
+        if only is not None:
+            self._roots = set()
+            for text in only:
+                slug = github_slug(text)
+                while slug not in self._roots:
+                    self._roots.add(slug)
+                    slug = _without_counter(slug)
 
     def slug(self, text: str) -> str:
         base = github_slug(text)
+        if self._roots is not None and base not in self._roots:
+            # A heading whose slug is a root plus a counter takes that slug, so
+            # a later repeat of the root must skip it. Nothing else it does can
+            # reach a root or a root's repeat, so it is not recorded.
+            if _without_counter(base) in self._roots:
+                self._seen.setdefault(base, 0)
+            return base
+
         candidate = base
         while candidate in self._seen:
             self._seen[base] += 1
