@@ -1,4 +1,3 @@
-import time
 
 import pytest
 
@@ -46,10 +45,8 @@ def test_stage_then_cache(cache_home, history):
     # A generous limit: this test needs every call to finish, not to time out.
     options = ModelOptions(quiet=True, timeout_s=GENEROUS_TIMEOUT_S)
 
-    started = time.monotonic()
     first = analyses_for(repo, shas)
     summary = run_model_stage(first, options, RULES_DIGEST)
-    first_seconds = time.monotonic() - started
 
     assert summary.name == "gemma3-270m"
     assert summary.file == "gemma-3-270m-q4_k_m.gguf"
@@ -66,17 +63,14 @@ def test_stage_then_cache(cache_home, history):
         assert analyzed.coverage is not None and analyzed.coverage.startswith("模型看到的 diff")
         assert analyzed.written_by["summary"] in (WRITER_MODEL, WRITER_RULES)
 
-    started = time.monotonic()
     second = analyses_for(repo, shas)
     again = run_model_stage(second, options, RULES_DIGEST)
-    second_seconds = time.monotonic() - started
 
     assert again.cached == 3
     assert again.calls == 0
     assert again.model_sections == summary.model_sections
     assert [item.sections for item in second[0].commits] == [item.sections for item in first[0].commits]
     assert [item.written_by for item in second[0].commits] == [item.written_by for item in first[0].commits]
-    assert second_seconds < first_seconds / 4
 
 
 def test_stage_model_all(cache_home, history):
