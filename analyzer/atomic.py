@@ -4,16 +4,22 @@ from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import TextIO
 
 from analyzer.errors import AnalyzerError
 
 
-def write_atomic(path: Path, text: str) -> None:
-    """Write `text` to `path` through a temporary file in the same folder, then rename it over `path`.
+@contextmanager
+def atomic_output(path: Path) -> Iterator[TextIO]:
+    """Yield a UTF-8 text stream whose content replaces `path` when the block ends without an error.
 
-    The previous file stays untouched until the rename, which replaces it in
-    one step on POSIX file systems.
+    The text goes to a temporary file in the same folder, which is renamed over
+    `path` at the end: the previous file stays untouched until the rename,
+    which replaces it in one step on POSIX file systems. On an error the
+    temporary file is removed and `path` is left as it was.
     """
     folder = path.parent if str(path.parent) else Path(".")
     try:
@@ -23,7 +29,7 @@ def write_atomic(path: Path, text: str) -> None:
 
     try:
         with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
-            stream.write(text)
+            yield stream
             stream.flush()
             os.fsync(stream.fileno())
         if path.exists():
@@ -37,6 +43,12 @@ def write_atomic(path: Path, text: str) -> None:
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
+
+
+def write_atomic(path: Path, text: str) -> None:
+    """Replace `path` with `text` in one step (see `atomic_output`)."""
+    with atomic_output(path) as stream:
+        stream.write(text)
 
 
 def _umask() -> int:

@@ -2,27 +2,29 @@
 
 from __future__ import annotations
 
+import io
 import logging
 import os
 import sys
 import traceback
+from collections.abc import Callable
 from datetime import datetime
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated, Optional, TextIO
 
 import typer
 
 from analyzer import i18n
-from analyzer.atomic import write_atomic
+from analyzer.atomic import atomic_output
 from analyzer.console import stderr, stdout
 from analyzer.errors import EXIT_RUNTIME, EXIT_USAGE, AnalyzerError
 from analyzer.pipeline import RepositoryAnalysis, analyze_repository
 from analyzer.rating import Importance
 from analyzer.repo import open_repository
 from analyzer.report.document import Report
-from analyzer.report.json import render_json
-from analyzer.report.markdown import render_markdown
+from analyzer.report.json import write_json
+from analyzer.report.markdown import write_markdown
 from analyzer.rules import load_rules
 from analyzer.window import parse_zone, resolve_selection
 
@@ -230,8 +232,12 @@ def report(
         model=summary,
         repositories=[analysis for analysis, _ in analyses],
     )
-    rendered = render_json(document) if output_format is OutputFormat.JSON else render_markdown(document)
-    emit(rendered, output, quiet)
+    write_report = write_json if output_format is OutputFormat.JSON else write_markdown
+    try:
+        emit(document, write_report, output, quiet)
+    finally:
+        for analysis in document.repositories:
+            analysis.commits.close()
 
 
 def run_model(analyses: list[tuple[RepositoryAnalysis, str]], options: object):
@@ -240,21 +246,21 @@ def run_model(analyses: list[tuple[RepositoryAnalysis, str]], options: object):
 
     summaries = [run_model_stage([analysis], options, digest) for analysis, digest in analyses]
     for analysis, _ in analyses:
-        for item in analysis.commits:
+        for item in analysis.commits.kept():
             item.commit.drop_content()
     return merge_summaries(summaries)
 
 
 def print_counts(analysis: RepositoryAnalysis) -> None:
-    levels = [item.rating.importance for item in analysis.commits]
+    commits = analysis.commits
     stderr.print(
         i18n.message(
             "progress.done",
             name=analysis.repository.name,
-            count=len(levels),
-            high=levels.count(Importance.HIGH),
-            medium=levels.count(Importance.MEDIUM),
-            low=levels.count(Importance.LOW),
+            count=len(commits),
+            high=commits.count(Importance.HIGH),
+            medium=commits.count(Importance.MEDIUM),
+            low=commits.count(Importance.LOW),
         )
     )
 
@@ -270,14 +276,19 @@ def check_writable(path: Path) -> None:
         raise AnalyzerError("output.unwritable", path=path, reason=text("目录不可写", "the folder is not writable"))
 
 
-def emit(rendered: str, output: Path | None, quiet: bool) -> None:
-    """Write the report to `output` atomically, or to stdout."""
+def emit(document: Report, write_report: Callable[[Report, TextIO], None], output: Path | None, quiet: bool) -> None:
+    """Write the report to `output` atomically, or to stdout, as it is rendered."""
     if output is None:
         # Reports are written as UTF-8 bytes, so Chinese text encodes under any locale.
-        sys.stdout.buffer.write(rendered.encode("utf-8"))
-        sys.stdout.buffer.flush()
+        stream = io.TextIOWrapper(sys.stdout.buffer, encoding="utf-8", newline="\n")
+        try:
+            write_report(document, stream)
+            stream.flush()
+        finally:
+            stream.detach()
         return
-    write_atomic(output, rendered)
+    with atomic_output(output) as stream:
+        write_report(document, stream)
     if not quiet:
         stderr.print(i18n.message("output.written", path=output))
 

@@ -152,3 +152,37 @@ def test_report_ends_with_one_newline(tmp_path) -> None:
     markdown = make_report(tmp_path, ["feat: add a widget", "docs: describe the widget"])
     assert markdown.endswith("\n")
     assert not markdown.endswith("\n\n")
+
+
+def test_toc_links_resolve_across_repositories(tmp_path) -> None:
+    # The first repository's subjects take the slugs that the second one's
+    # headings would get on their own, so those headings must count them.
+    first = ["📊 统计摘要", "📊 统计摘要 2", "acme/gadget", "🟡 中重要度变更 (1)", "feat: 🟢 低重要度变更 (1)"]
+    second = ["docs: 📊 统计摘要", "feat: gadget"]
+    analyses = []
+    selection = resolve_selection(
+        day="2026-01-10", since=None, until=None, revision_range=None, branch="HEAD", zone=UTC, all_commits=False
+    )
+    for name, subjects in (("widget", first), ("gadget", second)):
+        repo = GitRepo(tmp_path / name)
+        repo.git("remote", "add", "origin", f"https://github.com/acme/{name}.git")
+        for index, subject in enumerate(subjects):
+            repo.write(f"src/file{index}.py", f"value = {index}\n")
+            repo.commit(subject, when=f"2026-01-10T{10 + index:02d}:00:00+00:00")
+        repository = open_repository(repo.path)
+        analyses.append(analyze_repository(repository, selection, load_rules(repository.path)))
+    document = Report(
+        label="2026-01-10", single_day=True, timezone="UTC", generated_at=datetime(2026, 1, 11, tzinfo=UTC),
+        since=selection.since, until=selection.until, model=None, repositories=analyses,
+    )
+
+    markdown = render_markdown(document)
+
+    links = re.findall(r"\]\(#([^)]+)\)", markdown)
+    assert len(links) >= 2 * 3 + len(first) + len(second)
+    anchors = resolvable_anchors(markdown)
+    for link in links:
+        assert link in anchors, link
+    # The second repository's statistics heading comes after `-统计摘要`, `-统计摘要-1`
+    # (a repeat) and `-统计摘要-2` (a subject that reads so).
+    assert re.findall(r"\]\(#(-统计摘要[^)]*)\)", markdown) == ["-统计摘要", "-统计摘要-3"]

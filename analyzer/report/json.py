@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import io
 import json
 from dataclasses import asdict
+from typing import TextIO
 from zoneinfo import ZoneInfo
 
 from analyzer.pipeline import AnalyzedCommit, RepositoryAnalysis
@@ -12,10 +14,21 @@ from analyzer.report.document import Report
 SCHEMA_VERSION = 1
 
 
-def report_to_dict(report: Report) -> dict[str, object]:
-    """Return the report as plain JSON-ready data."""
+def render_json(report: Report) -> str:
+    """Render `report` as indented JSON text."""
+    buffer = io.StringIO()
+    write_json(report, buffer)
+    return buffer.getvalue()
+
+
+def write_json(report: Report, stream: TextIO) -> None:
+    """Write `report` to `stream` as indented JSON, a commit at a time.
+
+    The text is the same as `json.dumps(..., indent=2)` of the whole report
+    would give, but only one commit is in memory at a time.
+    """
     zone = ZoneInfo(report.timezone)
-    return {
+    fields: dict[str, object] = {
         "schema_version": SCHEMA_VERSION,
         "date": report.label,
         "single_day": report.single_day,
@@ -24,24 +37,57 @@ def report_to_dict(report: Report) -> dict[str, object]:
         "until": report.until.astimezone(zone).isoformat() if report.until else None,
         "generated_at": report.generated_at.astimezone(zone).isoformat(timespec="seconds"),
         "model": asdict(report.model) if report.model is not None else None,
-        "repositories": [_repository(analysis, zone) for analysis in report.repositories],
     }
+    stream.write("{\n")
+    _write_fields(stream, fields, depth=1)
+    stream.write('  "repositories": ')
+    if not report.repositories:
+        stream.write("[]")
+    else:
+        stream.write("[\n")
+        for number, analysis in enumerate(report.repositories):
+            if number:
+                stream.write(",\n")
+            _write_repository(stream, analysis, zone)
+        stream.write("\n  ]")
+    stream.write("\n}\n")
 
 
-def render_json(report: Report) -> str:
-    """Render `report` as indented JSON text."""
-    return json.dumps(report_to_dict(report), ensure_ascii=False, indent=2) + "\n"
+def _dump(value: object, depth: int) -> str:
+    """`value` as indented JSON whose lines after the first start at nesting `depth` (2 spaces a level)."""
+    # JSON strings never hold a raw newline, so every newline is a line break to indent.
+    return json.dumps(value, ensure_ascii=False, indent=2).replace("\n", "\n" + "  " * depth)
 
 
-def _repository(analysis: RepositoryAnalysis, zone: ZoneInfo) -> dict[str, object]:
+def _write_fields(stream: TextIO, fields: dict[str, object], depth: int) -> None:
+    """Write `fields` as members of an object at `depth`, each with a comma, because a member follows."""
+    indent = "  " * depth
+    for key, value in fields.items():
+        stream.write(f"{indent}{_dump(key, depth)}: {_dump(value, depth)},\n")
+
+
+def _write_repository(stream: TextIO, analysis: RepositoryAnalysis, zone: ZoneInfo) -> None:
+    """Write one repository object, an item of the top-level `repositories` array."""
     repository = analysis.repository
-    return {
+    fields: dict[str, object] = {
         "name": repository.name,
         "path": str(repository.path),
         "remote_url": repository.remote_url,
         "shallow_boundary": analysis.shallow_boundary,
-        "commits": [_commit(item, analysis, zone) for item in analysis.commits],
     }
+    stream.write("    {\n")
+    _write_fields(stream, fields, depth=3)
+    stream.write('      "commits": ')
+    if not analysis.commits:
+        stream.write("[]")
+    else:
+        stream.write("[\n")
+        for number, item in enumerate(analysis.commits):
+            if number:
+                stream.write(",\n")
+            stream.write("        " + _dump(_commit(item, analysis, zone), depth=4))
+        stream.write("\n      ]")
+    stream.write("\n    }")
 
 
 def _commit(item: AnalyzedCommit, analysis: RepositoryAnalysis, zone: ZoneInfo) -> dict[str, object]:

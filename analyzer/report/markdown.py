@@ -2,19 +2,21 @@
 
 from __future__ import annotations
 
+import io
 from collections.abc import Iterable
 from datetime import datetime
+from typing import TextIO
 
 from analyzer.pipeline import AnalyzedCommit, RepositoryAnalysis
 from analyzer.rating import Importance
 from analyzer.report.document import Report
 from analyzer.report.escape import Slugger, code_span, escape_inline, escape_prose, single_line
 from analyzer.sections import SECTION_NAMES, WRITER_MODEL
+from analyzer.store import LEVELS
 
 TOC_SUBJECT_LIMIT = 60
 TOC_SUBJECT_KEEP = 57
 
-LEVELS = (Importance.HIGH, Importance.MEDIUM, Importance.LOW)
 LEVEL_EMOJI = {Importance.HIGH: "🔴", Importance.MEDIUM: "🟡", Importance.LOW: "🟢"}
 LEVEL_NAME = {Importance.HIGH: "高", Importance.MEDIUM: "中", Importance.LOW: "低"}
 
@@ -50,59 +52,122 @@ def toc_subject(subject: str) -> str:
     return subject
 
 
-def commit_anchors(repositories: Iterable[RepositoryAnalysis]) -> dict[str, str]:
-    """Give every commit a unique anchor id: its short id, lengthened where two collide."""
-    anchors: dict[str, str] = {}
-    used: set[str] = set()
-    for analysis in repositories:
-        for item in analysis.commits:
-            sha = item.commit.sha
-            if sha in anchors:
-                continue
-            length = 7
-            while sha[:length] in used and length < len(sha):
-                length += 1
-            anchor = sha[:length]
-            if anchor in used:
-                anchor = f"{anchor}-{len(used)}"
-            used.add(anchor)
-            anchors[sha] = anchor
-    return anchors
+class CommitAnchors:
+    """Unique anchor ids for commits: the short id, lengthened where two short ids collide.
+
+    Short ids rarely collide, so only the colliding commits are kept in a
+    dict; every other commit's anchor is its short id.
+    """
+
+    def __init__(self, repositories: list[RepositoryAnalysis]) -> None:
+        # The short ids used more than once. The same commit in two
+        # repositories counts too, and gets one anchor below.
+        seen: set[str] = set()
+        colliding: set[str] = set()
+        for analysis in repositories:
+            for head in analysis.commits.heads():
+                short = head.sha[:7]
+                if short in seen:
+                    colliding.add(short)
+                seen.add(short)
+        del seen
+
+        # Those are lengthened in document order until each is unique.
+        self._lengthened: dict[str, str] = {}
+        used: set[str] = set()
+        for analysis in repositories:
+            for head in analysis.commits.heads():
+                sha = head.sha
+                if sha[:7] not in colliding or sha in self._lengthened:
+                    continue
+                length = 7
+                while sha[:length] in used and length < len(sha):
+                    length += 1
+                anchor = sha[:length]
+                if anchor in used:
+                    anchor = f"{anchor}-{len(used)}"
+                used.add(anchor)
+                self._lengthened[sha] = anchor
+
+    def __getitem__(self, sha: str) -> str:
+        return self._lengthened.get(sha, sha[:7])
 
 
-def grouped(commits: list[AnalyzedCommit]) -> dict[Importance, list[AnalyzedCommit]]:
-    """Group commits by level, keeping table order (newest first) inside each group."""
-    groups: dict[Importance, list[AnalyzedCommit]] = {level: [] for level in LEVELS}
-    for item in commits:
-        groups[item.rating.importance].append(item)
-    return groups
+class _LineWriter:
+    """Writes lines to a stream so that the text ends with exactly one newline.
+
+    Blank lines (empty, or only newlines) are held back until a line with text
+    follows, so blank lines at the end are dropped, and so are the trailing
+    newlines of the last line.
+    """
+
+    def __init__(self, stream: TextIO) -> None:
+        self._stream = stream
+        self._last: str | None = None
+        """The latest line with text, not yet written."""
+        self._blank: list[str] = []
+        """Blank lines after `_last`, or before the first line with text."""
+
+    def line(self, text: str) -> None:
+        if not text.rstrip("\n"):
+            self._blank.append(text)
+            return
+        if self._last is not None:
+            self._stream.write(self._last + "\n")
+        for blank in self._blank:
+            self._stream.write(blank + "\n")
+        self._blank = []
+        self._last = text
+
+    def lines(self, texts: Iterable[str]) -> None:
+        for text in texts:
+            self.line(text)
+
+    def close(self) -> None:
+        self._stream.write("\n" if self._last is None else self._last.rstrip("\n") + "\n")
 
 
 def render_markdown(report: Report) -> str:
     """Render `report` as the daily report in Markdown."""
-    slugger = Slugger()
-    anchors = commit_anchors(report.repositories)
-    lines: list[str] = []
+    buffer = io.StringIO()
+    write_markdown(report, buffer)
+    return buffer.getvalue()
 
-    title = f"每日更新报告（{report.label}）" if report.single_day else f"更新报告（{report.label}）"
-    lines.append(f"# {escape_inline(title)}")
+
+def write_markdown(report: Report, stream: TextIO) -> None:
+    """Write `report` as the daily report in Markdown to `stream`, a line at a time.
+
+    The commits are read back from each repository's store once per part of
+    the report (table, table of contents, sections), so memory does not grow
+    with their number.
+    """
+    out = _LineWriter(stream)
+    slugger = Slugger(only=_linked_headings(report))
+    anchors = CommitAnchors(report.repositories)
+
+    title = _title(report)
+    out.line(f"# {escape_inline(title)}")
     slugger.slug(title)
-    lines.append("")
-    lines.append(_model_line(report))
-    lines.append("")
+    out.line("")
+    out.line(_model_line(report))
+    out.line("")
 
     for analysis in report.repositories:
-        lines.extend(_render_repository(report, analysis, slugger, anchors))
+        _write_repository(out, report, analysis, slugger, anchors)
+    out.close()
 
-    # End with exactly one newline without copying the joined report again:
-    # trailing newlines are cut from the list's tail, then an empty last line adds one.
-    while lines and not lines[-1].rstrip("\n"):
-        lines.pop()
-    if not lines:
-        return "\n"
-    lines[-1] = lines[-1].rstrip("\n")
-    lines.append("")
-    return "\n".join(lines)
+
+def _title(report: Report) -> str:
+    return f"每日更新报告（{report.label}）" if report.single_day else f"更新报告（{report.label}）"
+
+
+def _linked_headings(report: Report) -> list[str]:
+    """The headings the table of contents links to, and the others except commit subjects."""
+    headings = [_title(report), STATS_HEADING, TOC_HEADING]
+    for analysis in report.repositories:
+        headings.append(analysis.repository.name)
+        headings.extend(level_heading(level, analysis.commits.count(level)) for level in LEVELS)
+    return headings
 
 
 def _model_line(report: Report) -> str:
@@ -116,83 +181,75 @@ def _model_line(report: Report) -> str:
     )
 
 
-def _render_repository(
-    report: Report, analysis: RepositoryAnalysis, slugger: Slugger, anchors: dict[str, str]
-) -> list[str]:
+def _write_repository(
+    out: _LineWriter, report: Report, analysis: RepositoryAnalysis, slugger: Slugger, anchors: CommitAnchors
+) -> None:
     name = analysis.repository.name
-    lines = [f"## {escape_inline(name)}", ""]
+    out.lines([f"## {escape_inline(name)}", ""])
     repository_slug = slugger.slug(name)
     period = "本日" if report.single_day else "本范围"
 
     if analysis.shallow_boundary:
         boundary = "、".join(code_span(sha) for sha in analysis.shallow_boundary)
-        lines.append(f"> ⚠️ 浅克隆：提交 {boundary} 位于历史边界，其 diff 未知，文件列表已省略。")
-        lines.append("")
+        out.line(f"> ⚠️ 浅克隆：提交 {boundary} 位于历史边界，其 diff 未知，文件列表已省略。")
+        out.line("")
 
     commits = analysis.commits
     if not commits:
         slugger.slug(STATS_HEADING)
-        lines.append(f"{period}（{escape_inline(report.label)}）该分支没有新的提交。")
-        lines.append("")
-        lines.append(f"### {STATS_HEADING}")
-        lines.append(f"> {period}共 0 个提交 | 🔴高 0 | 🟡中 0 | 🟢低 0")
-        lines.append("")
-        return lines
+        out.line(f"{period}（{escape_inline(report.label)}）该分支没有新的提交。")
+        out.line("")
+        out.line(f"### {STATS_HEADING}")
+        out.line(f"> {period}共 0 个提交 | 🔴高 0 | 🟡中 0 | 🟢低 0")
+        out.line("")
+        return
 
-    lines.append("| 提交时间 | 作者 | 提交信息 |")
-    lines.append("|----------|------|----------|")
-    for item in commits:
-        commit = item.commit
-        lines.append(
-            f"| {format_time(commit.committer_time, report.timezone)} "
-            f"| {escape_inline(commit.author_name)} | {escape_inline(commit.subject)} |"
+    out.line("| 提交时间 | 作者 | 提交信息 |")
+    out.line("|----------|------|----------|")
+    for head in commits.heads():
+        out.line(
+            f"| {format_time(head.committer_time, report.timezone)} "
+            f"| {escape_inline(head.author_name)} | {escape_inline(head.subject)} |"
         )
-    lines.append("")
+    out.line("")
 
-    groups = grouped(commits)
-    counts = {level: len(groups[level]) for level in LEVELS}
+    counts = {level: commits.count(level) for level in LEVELS}
+    levels = [level for level in LEVELS if counts[level]]
     stats_slug = slugger.slug(STATS_HEADING)
-    lines.append(f"### {STATS_HEADING}")
-    lines.append(
+    out.line(f"### {STATS_HEADING}")
+    out.line(
         f"> {period}共 {len(commits)} 个提交 | 🔴高 {counts[Importance.HIGH]} "
         f"| 🟡中 {counts[Importance.MEDIUM]} | 🟢低 {counts[Importance.LOW]}"
     )
-    lines.append("")
+    out.line("")
 
     # Slugs are handed out in document order: the TOC heading comes first, then
     # each group heading followed by its commits' headings.
     slugger.slug(TOC_HEADING)
     group_slugs: dict[Importance, str] = {}
-    for level in LEVELS:
-        if not groups[level]:
-            continue
+    for level in levels:
         group_slugs[level] = slugger.slug(level_heading(level, counts[level]))
-        for item in groups[level]:
-            slugger.slug(single_line(item.commit.subject))
+        for head in commits.heads(level):
+            slugger.slug(single_line(head.subject))
 
-    lines.append(f"## {TOC_HEADING}")
-    lines.append("")
-    lines.append(f"- [{escape_inline(name)}](#{repository_slug})")
-    lines.append(f"  - [{STATS_HEADING}](#{stats_slug})")
-    for level in LEVELS:
-        if not groups[level]:
-            continue
-        lines.append(f"  - [{level_heading(level, counts[level])}](#{group_slugs[level]})")
-        for item in groups[level]:
-            text = escape_inline(toc_subject(item.commit.subject))
-            lines.append(f"    - [{text}](#{anchors[item.commit.sha]})")
-    lines.append("")
+    out.line(f"## {TOC_HEADING}")
+    out.line("")
+    out.line(f"- [{escape_inline(name)}](#{repository_slug})")
+    out.line(f"  - [{STATS_HEADING}](#{stats_slug})")
+    for level in levels:
+        out.line(f"  - [{level_heading(level, counts[level])}](#{group_slugs[level]})")
+        for head in commits.heads(level):
+            text = escape_inline(toc_subject(head.subject))
+            out.line(f"    - [{text}](#{anchors[head.sha]})")
+    out.line("")
 
-    for level in LEVELS:
-        if not groups[level]:
-            continue
-        lines.append(f"#### {level_heading(level, counts[level])}")
-        lines.append("")
-        for item in groups[level]:
-            lines.extend(_render_commit(analysis, item, anchors[item.commit.sha]))
-            lines.append("---")
-            lines.append("")
-    return lines
+    for level in levels:
+        out.line(f"#### {level_heading(level, counts[level])}")
+        out.line("")
+        for item in commits.at_level(level):
+            out.lines(_render_commit(analysis, item, anchors[item.commit.sha]))
+            out.line("---")
+            out.line("")
 
 
 def _render_commit(analysis: RepositoryAnalysis, item: AnalyzedCommit, anchor: str) -> list[str]:
