@@ -19,6 +19,7 @@ from analyzer.pipeline import AnalyzedCommit, RepositoryAnalysis, analyze_commit
 from analyzer.rating import Importance
 from analyzer.repo import open_repository
 from analyzer.rules import load_rules
+from analyzer.store import CommitStore
 from analyzer.window import Selection
 from analyzer.writer import write_sections
 
