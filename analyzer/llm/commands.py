@@ -12,7 +12,6 @@ from rich.table import Table
 
 from analyzer import console
 from analyzer.llm.catalog import file_sha256, is_embedded, load_models_list, locate_file, resolve_model
-from analyzer.llm.engine import Engine
 from analyzer.llm.errors import ModelError
 from analyzer import i18n
 from analyzer.llm.messages import message
@@ -78,6 +77,10 @@ def check_model(
     repo: Path | None = typer.Option(None, "--repo", help=help_text("同时读取该仓库的 .analyzer/models.txt", "Also read this repository's .analyzer/models.txt")),
 ) -> None:
     """加载模型，报告上下文长度和生成速度（token/秒）。"""
+    # llama_cpp (and numpy under it) takes about 0.15 s to import, so every
+    # other command would pay for it if it were imported with this module.
+    from analyzer.llm.engine import Engine
+
     try:
         resolved = resolve_model(name, repo)
         engine = Engine(resolved)
