@@ -19,9 +19,8 @@ import os
 import pickle
 import tempfile
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
 from datetime import datetime
-from typing import IO, TYPE_CHECKING
+from typing import IO, TYPE_CHECKING, NamedTuple
 
 from analyzer.errors import AnalyzerError
 from analyzer.rating import Importance
@@ -35,8 +34,7 @@ _LEVEL_CODE = {level: code for code, level in enumerate(LEVELS)}
 _KEPT = len(LEVELS)
 
 
-@dataclass(frozen=True, slots=True)
-class CommitHead:
+class CommitHead(NamedTuple):
     """What a table row or a table of contents entry shows of a commit."""
 
     sha: str
@@ -44,7 +42,12 @@ class CommitHead:
     author_name: str
     subject: str
     """The redacted subject line."""
-    importance: Importance
+    level: int
+    """Index of the commit's importance in `LEVELS`."""
+
+    @property
+    def importance(self) -> Importance:
+        return LEVELS[self.level]
 
 
 class CommitStore:
@@ -61,28 +64,28 @@ class CommitStore:
         self._slots = bytearray()
         """One code per commit in git log order: its level's index, plus _KEPT when it is held in memory."""
         self._kept: list[AnalyzedCommit] = []
-        self._heads: IO[bytes] | None = None
-        self._bodies: dict[Importance, IO[bytes]] = {}
-        """One file per level, so a renderer reads one level's commits without seeking."""
-        self._counts = {level: 0 for level in LEVELS}
+        # Two files per level, so that a renderer reads one level's heads or
+        # commits without reading the others. Heads are plain tuples, which
+        # pickle several times faster than dataclasses.
+        self._heads: dict[int, IO[bytes]] = {}
+        self._bodies: dict[int, IO[bytes]] = {}
         for item in items:
             self.append(item, keep=True)
 
     def append(self, item: AnalyzedCommit, keep: bool = False) -> None:
         """Add the next (older) commit; with `keep`, hold it in memory instead of writing it to disk."""
-        level = item.rating.importance
+        code = _LEVEL_CODE[item.rating.importance]
         commit = item.commit
-        head = CommitHead(commit.sha, commit.committer_time, commit.author_name, commit.subject, level)
+        head = (commit.sha, commit.committer_time, commit.author_name, commit.subject, code)
         try:
-            pickle.dump(head, self._heads_file(), pickle.HIGHEST_PROTOCOL)
+            pickle.dump(head, _open(self._heads, code), pickle.HIGHEST_PROTOCOL)
             if keep:
                 self._kept.append(item)
             else:
-                pickle.dump(item, self._body_file(level), pickle.HIGHEST_PROTOCOL)
+                pickle.dump(item, _open(self._bodies, code), pickle.HIGHEST_PROTOCOL)
         except OSError as error:
             raise AnalyzerError("store.failed", reason=error.strerror or error) from None
-        self._slots.append(_LEVEL_CODE[level] + (_KEPT if keep else 0))
-        self._counts[level] += 1
+        self._slots.append(code + (_KEPT if keep else 0))
 
     def __len__(self) -> int:
         return len(self._slots)
@@ -92,7 +95,8 @@ class CommitStore:
 
     def count(self, level: Importance) -> int:
         """Number of commits at `level`."""
-        return self._counts[level]
+        code = _LEVEL_CODE[level]
+        return self._slots.count(code) + self._slots.count(code + _KEPT)
 
     def kept(self) -> list[AnalyzedCommit]:
         """The commits held in memory, in git log order: the same objects that were appended."""
@@ -100,16 +104,16 @@ class CommitStore:
 
     def __iter__(self) -> Iterator[AnalyzedCommit]:
         """Yield every commit in git log order."""
-        readers = {level: self._read(self._bodies.get(level)) for level in LEVELS}
+        readers = {code: _records(self._bodies.get(code)) for code in range(len(LEVELS))}
         kept = iter(self._kept)
         for code in self._slots:
-            yield next(kept) if code >= _KEPT else next(readers[LEVELS[code]])
+            yield next(kept) if code >= _KEPT else next(readers[code])
 
     def at_level(self, level: Importance) -> Iterator[AnalyzedCommit]:
         """Yield the commits at `level` in git log order."""
-        reader = self._read(self._bodies.get(level))
-        kept = iter(self._kept)
         wanted = _LEVEL_CODE[level]
+        reader = _records(self._bodies.get(wanted))
+        kept = iter(self._kept)
         for code in self._slots:
             if code >= _KEPT:
                 item = next(kept)
@@ -119,53 +123,51 @@ class CommitStore:
                 yield next(reader)
 
     def heads(self, level: Importance | None = None) -> Iterator[CommitHead]:
-        """Yield the head of every commit (only those at `level`, when given) in git log order."""
-        for head in self._read(self._heads):
-            if level is None or head.importance is level:
-                yield head
+        """Yield the head of every commit, or of those at `level`, in git log order."""
+        if level is not None:
+            yield from map(CommitHead._make, _records(self._heads.get(_LEVEL_CODE[level])))
+            return
+        readers = {code: _records(self._heads.get(code)) for code in range(len(LEVELS))}
+        for code in self._slots:
+            yield CommitHead._make(next(readers[code % _KEPT]))
 
     def close(self) -> None:
         """Delete the temporary files; the store is empty afterwards."""
-        for stream in (self._heads, *self._bodies.values()):
-            if stream is not None:
-                stream.close()
-        self._heads = None
+        for stream in (*self._heads.values(), *self._bodies.values()):
+            stream.close()
+        self._heads = {}
         self._bodies = {}
         self._kept = []
         self._slots = bytearray()
-        self._counts = {level: 0 for level in LEVELS}
 
-    def _heads_file(self) -> IO[bytes]:
-        if self._heads is None:
-            self._heads = tempfile.TemporaryFile(prefix="analyzer-")
-        return self._heads
 
-    def _body_file(self, level: Importance) -> IO[bytes]:
-        if level not in self._bodies:
-            self._bodies[level] = tempfile.TemporaryFile(prefix="analyzer-")
-        return self._bodies[level]
+def _open(files: dict[int, IO[bytes]], code: int) -> IO[bytes]:
+    """The temporary file for level `code` in `files`, created on first use."""
+    if code not in files:
+        files[code] = tempfile.TemporaryFile(prefix="analyzer-")
+    return files[code]
 
-    @staticmethod
-    def _read(stream: IO[bytes] | None) -> Iterator:
-        """Yield the pickled records of `stream` from its start.
 
-        Each reader has its own position (see `_PositionalReader`), so several
-        can run at once, and appends after a read still go to the end.
-        """
-        if stream is None:
-            return
-        try:
-            stream.flush()
-            reader = io.BufferedReader(_PositionalReader(stream.fileno()), buffer_size=_READ_BUFFER)
-            while True:
-                # One unpickler per record: each record was pickled on its own,
-                # and an unpickler's memo carries over from one load to the next.
-                try:
-                    yield pickle.load(reader)
-                except EOFError:
-                    return
-        except OSError as error:
-            raise AnalyzerError("store.failed", reason=error.strerror or error) from None
+def _records(stream: IO[bytes] | None) -> Iterator:
+    """Yield the pickled records of `stream` from its start.
+
+    Each reader has its own position (see `_PositionalReader`), so several can
+    run at once, and appends after a read still go to the end.
+    """
+    if stream is None:
+        return
+    try:
+        stream.flush()
+        reader = io.BufferedReader(_PositionalReader(stream.fileno()), buffer_size=_READ_BUFFER)
+        while True:
+            # One unpickler per record: each record was pickled on its own,
+            # and an unpickler's memo carries over from one load to the next.
+            try:
+                yield pickle.load(reader)
+            except EOFError:
+                return
+    except OSError as error:
+        raise AnalyzerError("store.failed", reason=error.strerror or error) from None
 
 
 _READ_BUFFER = 1 << 16

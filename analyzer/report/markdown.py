@@ -75,7 +75,7 @@ class CommitAnchors:
         # Those are lengthened in document order until each is unique.
         self._lengthened: dict[str, str] = {}
         used: set[str] = set()
-        for analysis in repositories:
+        for analysis in repositories if colliding else ():
             for head in analysis.commits.heads():
                 sha = head.sha
                 if sha[:7] not in colliding or sha in self._lengthened:
