@@ -34,6 +34,8 @@ class FileChange:
     """Rename or copy similarity in percent; None for other statuses."""
     patch: str = ""
     """This file's block of the unified diff, starting at `diff --git`."""
+    patch_omitted: bool = False
+    """The patch text was not kept (the commit's diff passed the reader's text budget); counts are still exact."""
     parsed_lines: tuple[list[str], list[str]] | None = field(default=None, init=False, repr=False, compare=False)
     """Added and removed line text, parsed from `patch` with unidiff on first use."""
 

@@ -37,7 +37,7 @@ class Explanation:
 def read_one_commit(repository: Repository, rev: str) -> Commit:
     """Read the commit `rev` names, with its diff against the first parent."""
     selection = Selection(revisions=("-1", rev), timezone=ZoneInfo("UTC"), first_parent=True, label=rev)
-    for commit in read_commits(repository, selection):
+    for commit in read_commits(repository, selection, text_budget=None):
         return commit
     # NOTE: read_commits raises for an unknown revision, so an empty result is not expected here.
     raise LookupError(rev)

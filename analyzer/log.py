@@ -41,6 +41,12 @@ FIELDS_FORMAT = "%H%x1f%P%x1f%aN%x1f%aE%x1f%aI%x1f%cI%x1f%B"
 
 READ_CHUNK_BYTES = 1 << 20
 
+# Characters of patch text kept per commit. Analysis needs several times a
+# commit's kept text in memory, so without a budget one vendored or
+# translated mass update (git/git has 16 MB merges) sets the run's peak.
+# Files whose patch does not fit in what is left keep only their counts.
+PATCH_TEXT_BUDGET = 8_000_000
+
 # Linux lets an unprivileged process grow a pipe to /proc/sys/fs/pipe-max-size,
 # 1 MiB by default; the default 64 KiB makes git wait while Python parses.
 PIPE_BUFFER_BYTES = 1 << 20
@@ -128,8 +134,14 @@ def _has_commits(repository: Repository) -> bool:
     return bool(str(output).strip())
 
 
-def read_commits(repository: Repository, selection: Selection) -> Iterator[Commit]:
-    """Yield the commits of `selection`, newest first, from one streaming git process."""
+def read_commits(
+    repository: Repository, selection: Selection, text_budget: int | None = PATCH_TEXT_BUDGET
+) -> Iterator[Commit]:
+    """Yield the commits of `selection`, newest first, from one streaming git process.
+
+    `text_budget` caps the patch characters kept per commit (see
+    `attach_patches`); None keeps every patch whole.
+    """
     verify_revisions(repository, selection)
     shallow_ids = _shallow_boundary(repository)
 
@@ -140,6 +152,9 @@ def read_commits(repository: Repository, selection: Selection) -> Iterator[Commi
         raise AnalyzerError("git.missing") from None
 
     stdout = process.proc.stdout
+    # NOTE: a commit's whole output is held (as bytes, then as text) while it
+    # is parsed, so one huge commit still raises the peak by several times its
+    # size. The text budget bounds only what analysis keeps and parses.
     pending = b""
     for chunk in read_ahead(stdout):
         search_from = max(len(pending) - len(marker) + 1, 0)
@@ -150,11 +165,11 @@ def read_commits(repository: Repository, selection: Selection) -> Iterator[Commi
         complete, pending = pending[:cut], pending[cut:]
         for record in complete.split(marker):
             if record:
-                yield parse_record(record, shallow_ids)
+                yield parse_record(record, shallow_ids, text_budget)
 
     for record in pending.split(marker):
         if record:
-            yield parse_record(record, shallow_ids)
+            yield parse_record(record, shallow_ids, text_budget)
 
     stderr = process.proc.stderr.read() if process.proc.stderr else b""
     status = process.proc.wait()
@@ -220,7 +235,9 @@ def _shallow_boundary(repository: Repository) -> frozenset[str]:
     return frozenset(line.strip() for line in text.splitlines() if line.strip())
 
 
-def parse_record(record: bytes, shallow_ids: frozenset[str] = frozenset()) -> Commit:
+def parse_record(
+    record: bytes, shallow_ids: frozenset[str] = frozenset(), text_budget: int | None = None
+) -> Commit:
     """Parse one commit's bytes (format fields, -z records, patch) into a Commit."""
     header_end = record.find(b"\x00")
     if header_end < 0:
@@ -244,7 +261,7 @@ def parse_record(record: bytes, shallow_ids: frozenset[str] = frozenset()) -> Co
     )
 
     files, patch = parse_file_records(rest)
-    attach_patches(files, patch.decode("utf-8", "replace"))
+    attach_patches(files, patch.decode("utf-8", "replace"), text_budget)
     commit.files = files
 
     # NOTE: a shallow clone's boundary commit has no parent in the clone, so
@@ -356,14 +373,19 @@ def split_patch(patch: str) -> list[str]:
     return [patch[start:end] for start, end in zip(starts, [*starts[1:], len(patch)])]
 
 
-def attach_patches(files: list[FileChange], patch: str) -> None:
-    """Give each file its patch block and added/removed line text.
+def attach_patches(files: list[FileChange], patch: str, text_budget: int | None = None) -> None:
+    """Give each file its patch block, line counts and binary flag.
 
     Blocks come in the same order as the --raw records. A type change (file to
     symlink) has two blocks for one record, so a block whose header names the
     previous file's path is added to that file.
+
+    With `text_budget`, a block is kept only when it fits in the characters
+    the kept blocks have left. A file with a block left out gets no patch text
+    and `patch_omitted`, so detectors and the model do not see its lines.
     """
     blocks = split_patch(patch)
+    text_left = text_budget
     index = -1
     for block in blocks:
         header = block.split("\n", 1)[0]
@@ -375,7 +397,12 @@ def attach_patches(files: list[FileChange], patch: str) -> None:
                 logger.debug("patch block without a --raw record: %r", header[:120])
                 break
             target = files[index]
-        target.patch += block
+        if text_left is None or (len(block) <= text_left and not target.patch_omitted):
+            target.patch += block
+            text_left = None if text_left is None else text_left - len(block)
+        else:
+            target.patch = ""
+            target.patch_omitted = True
         added, removed = count_changed_lines(block)
         target.added += added
         target.removed += removed

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from analyzer.commit import Commit
 from analyzer.detectors import DetectorHit
 from analyzer.facts import CommitFacts, build_facts
-from analyzer.log import read_commits
+from analyzer.log import PATCH_TEXT_BUDGET, read_commits
 from analyzer.rating import Rating, rate
 from analyzer.repo import Repository
 from analyzer.redact import find_secrets, redact
@@ -83,6 +83,7 @@ def analyze_repository(
     selection: Selection,
     rules: RuleSet,
     keep_content: Callable[[AnalyzedCommit], bool] | None = None,
+    text_budget: int | None = PATCH_TEXT_BUDGET,
 ) -> RepositoryAnalysis:
     """Read and analyze every commit of `selection` in `repository`.
 
@@ -90,6 +91,7 @@ def analyze_repository(
     without its patch and line text, so memory stays flat however long the
     range. Commits for which `keep_content` returns True stay in memory with
     their diff, because the model stage reads the diff and rewrites their text.
+    `text_budget` caps the patch characters read per commit (None: no cap).
     """
     # NOTE: with a model, the commits it rewrites stay in memory with their
     # diffs, so a model run over a very long range is not flat. Such a run
@@ -97,7 +99,7 @@ def analyze_repository(
     store = CommitStore()
     boundary: list[str] = []
 
-    for commit in read_commits(repository, selection):
+    for commit in read_commits(repository, selection, text_budget):
         result = analyze_commit(commit, rules)
         keep = keep_content is not None and keep_content(result)
         if not keep:

@@ -94,7 +94,9 @@ def review_plan(repo_path: Path, plan: PushPlan, options: ReviewOptions, label: 
         if problem:
             notes.append(problem)
     else:
-        analysis, model = analyze_repository(repository, selection, rules), None
+        # The review scans every line it is about to let through, so no
+        # commit's diff is cut to the report's text budget.
+        analysis, model = analyze_repository(repository, selection, rules, text_budget=None), None
 
     findings = find_blocking(analysis.commits, options.fail_on)
     return ReviewResult(label=label, analysis=analysis, findings=findings, notes=notes, model=model)
@@ -112,11 +114,11 @@ def analyze_with_model(
     try:
         from analyzer.llm.stage import ModelOptions, needs_model, run_model_stage
     except ImportError as error:
-        analysis = analyze_repository(repository, selection, rules)
+        analysis = analyze_repository(repository, selection, rules, text_budget=None)
         return analysis, None, message("review.model_unavailable", reason=str(error))
 
     options = ModelOptions(timeout_s=timeout, quiet=True)
-    analysis = analyze_repository(repository, selection, rules, keep_content=needs_model(options))
+    analysis = analyze_repository(repository, selection, rules, keep_content=needs_model(options), text_budget=None)
     try:
         summary = run_model_stage([analysis], options, rules.digest)
     except AnalyzerError as error:

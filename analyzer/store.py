@@ -8,8 +8,9 @@ read the commits back in the order they need: all of them in git log order,
 one level at a time, or only the small `CommitHead` records for tables and
 tables of contents.
 
-Temporary files are unlinked when created (`tempfile.TemporaryFile`), so
-nothing is left behind when the process ends, however it ends.
+The temporary files have no name on POSIX systems (`tempfile.TemporaryFile`
+unlinks them at once), so nothing is left behind, even when the process is
+killed.
 """
 
 from __future__ import annotations
@@ -35,7 +36,7 @@ _KEPT = len(LEVELS)
 
 
 class CommitHead(NamedTuple):
-    """What a table row or a table of contents entry shows of a commit."""
+    """The part of a commit that a table row or a table of contents entry shows."""
 
     sha: str
     committer_time: datetime
@@ -63,7 +64,7 @@ class CommitStore:
         """Start a store holding `items` in memory, in order (a test or a small review builds one so)."""
         self._slots = bytearray()
         """One code per commit in git log order: its level's index, plus _KEPT when it is held in memory."""
-        self._kept: list[AnalyzedCommit] = []
+        self._in_memory: list[AnalyzedCommit] = []
         # Two files per level, so that a renderer reads one level's heads or
         # commits without reading the others. Heads are plain tuples, which
         # pickle several times faster than dataclasses.
@@ -80,7 +81,7 @@ class CommitStore:
         try:
             pickle.dump(head, _open(self._heads, code), pickle.HIGHEST_PROTOCOL)
             if keep:
-                self._kept.append(item)
+                self._in_memory.append(item)
             else:
                 pickle.dump(item, _open(self._bodies, code), pickle.HIGHEST_PROTOCOL)
         except OSError as error:
@@ -99,27 +100,27 @@ class CommitStore:
         return self._slots.count(code) + self._slots.count(code + _KEPT)
 
     def kept(self) -> list[AnalyzedCommit]:
-        """The commits held in memory, in git log order: the same objects that were appended."""
-        return list(self._kept)
+        """Return the commits held in memory, in git log order: the same objects that were appended."""
+        return list(self._in_memory)
 
     def __iter__(self) -> Iterator[AnalyzedCommit]:
         """Yield every commit in git log order."""
         readers = {code: _records(self._bodies.get(code)) for code in range(len(LEVELS))}
-        kept = iter(self._kept)
+        kept = iter(self._in_memory)
         for code in self._slots:
             yield next(kept) if code >= _KEPT else next(readers[code])
 
     def at_level(self, level: Importance) -> Iterator[AnalyzedCommit]:
         """Yield the commits at `level` in git log order."""
-        wanted = _LEVEL_CODE[level]
-        reader = _records(self._bodies.get(wanted))
-        kept = iter(self._kept)
+        target = _LEVEL_CODE[level]
+        reader = _records(self._bodies.get(target))
+        kept = iter(self._in_memory)
         for code in self._slots:
             if code >= _KEPT:
                 item = next(kept)
-                if code - _KEPT == wanted:
+                if code - _KEPT == target:
                     yield item
-            elif code == wanted:
+            elif code == target:
                 yield next(reader)
 
     def heads(self, level: Importance | None = None) -> Iterator[CommitHead]:
@@ -137,12 +138,12 @@ class CommitStore:
             stream.close()
         self._heads = {}
         self._bodies = {}
-        self._kept = []
+        self._in_memory = []
         self._slots = bytearray()
 
 
 def _open(files: dict[int, IO[bytes]], code: int) -> IO[bytes]:
-    """The temporary file for level `code` in `files`, created on first use."""
+    """Return the temporary file for level `code` in `files`, created on first use."""
     if code not in files:
         files[code] = tempfile.TemporaryFile(prefix="analyzer-")
     return files[code]

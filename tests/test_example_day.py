@@ -93,7 +93,7 @@ def test_json_has_eleven_valid_commits(report_json: dict) -> None:
         assert commit["change_type"]
         assert commit["files"], commit["subject"]
         for change in commit["files"]:
-            assert set(change) == {"path", "old_path", "status", "added", "removed", "binary"}
+            assert set(change) == {"path", "old_path", "status", "added", "removed", "binary", "patch_omitted"}
         assert commit["sections"]["summary"]
         assert set(commit["written_by"]) == {
             "summary", "scope", "architecture", "performance", "security", "maintainability", "risks", "suggestions"

@@ -54,7 +54,7 @@ def write_json(report: Report, stream: TextIO) -> None:
 
 
 def _dump(value: object, depth: int) -> str:
-    """`value` as indented JSON whose lines after the first start at nesting `depth` (2 spaces a level)."""
+    """Return `value` as indented JSON whose lines after the first start at nesting `depth` (2 spaces a level)."""
     # JSON strings never hold a raw newline, so every newline is a line break to indent.
     return json.dumps(value, ensure_ascii=False, indent=2).replace("\n", "\n" + "  " * depth)
 
@@ -114,6 +114,7 @@ def _commit(item: AnalyzedCommit, analysis: RepositoryAnalysis, zone: ZoneInfo) 
                 "added": change.added,
                 "removed": change.removed,
                 "binary": change.binary,
+                "patch_omitted": change.patch_omitted,
             }
             for change in commit.files
         ],

@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import TextIO
 
+from analyzer.log import PATCH_TEXT_BUDGET
 from analyzer.pipeline import AnalyzedCommit, RepositoryAnalysis
 from analyzer.rating import Importance
 from analyzer.report.document import Report
@@ -162,7 +163,7 @@ def _title(report: Report) -> str:
 
 
 def _linked_headings(report: Report) -> list[str]:
-    """The headings the table of contents links to, and the others except commit subjects."""
+    """List the headings the table of contents links to, and every other heading but commit subjects."""
     headings = [_title(report), STATS_HEADING, TOC_HEADING]
     for analysis in report.repositories:
         headings.append(analysis.repository.name)
@@ -267,6 +268,14 @@ def _render_commit(analysis: RepositoryAnalysis, item: AnalyzedCommit, anchor: s
     lines.append(f"**🎯 变更类型**：{escape_inline(item.rating.change_type)}  ")
     lines.append(f"**⚡ 重要程度**：{LEVEL_EMOJI[level]}{LEVEL_NAME[level]}  ")
     lines.append("")
+
+    omitted = sum(1 for change in commit.files if change.patch_omitted)
+    if omitted:
+        lines.append(
+            f"> ⚠️ 本提交的 diff 超过每个提交 {PATCH_TEXT_BUDGET:,} 字符的读取上限，"
+            f"{omitted} 个文件只统计了行数，未做逐行检测。"
+        )
+        lines.append("")
 
     if level is Importance.LOW:
         lines.append(f"**📋 摘要**：{_paragraph(sections.summary)}")
