@@ -41,10 +41,11 @@ FIELDS_FORMAT = "%H%x1f%P%x1f%aN%x1f%aE%x1f%aI%x1f%cI%x1f%B"
 
 READ_CHUNK_BYTES = 1 << 20
 
-# Characters of patch text kept per commit. Analysis needs several times a
-# commit's kept text in memory, so without a budget one vendored or
-# translated mass update (git/git has 16 MB merges) sets the run's peak.
-# Files whose patch does not fit in what is left keep only their counts.
+# Bytes of patch kept per commit (UTF-8, as git writes them). Analysis needs
+# several times a commit's kept patch in memory, so without a budget one
+# vendored or translated mass update (git/git has 16 MB merges) sets the
+# run's peak. Files whose patch does not fit in what is left keep only
+# their counts.
 PATCH_TEXT_BUDGET = 8_000_000
 
 # Linux lets an unprivileged process grow a pipe to /proc/sys/fs/pipe-max-size,
@@ -139,7 +140,7 @@ def read_commits(
 ) -> Iterator[Commit]:
     """Yield the commits of `selection`, newest first, from one streaming git process.
 
-    `text_budget` caps the patch characters kept per commit (see
+    `text_budget` caps the patch bytes kept per commit (see
     `attach_patches`); None keeps every patch whole.
     """
     verify_revisions(repository, selection)
@@ -155,27 +156,43 @@ def read_commits(
     # NOTE: a commit's whole output is held (as bytes, then as text) while it
     # is parsed, so one huge commit still raises the peak by several times its
     # size. The text budget bounds only what analysis keeps and parses.
-    pending = b""
+    # Output gathers in one growing buffer, and each complete record is
+    # copied out once: slicing and splitting bytes would copy a huge commit
+    # several times over.
+    pending = bytearray()
     for chunk in read_ahead(stdout):
         search_from = max(len(pending) - len(marker) + 1, 0)
         pending += chunk
         cut = pending.rfind(marker, search_from)
         if cut <= 0:
             continue
-        complete, pending = pending[:cut], pending[cut:]
-        for record in complete.split(marker):
-            if record:
-                yield parse_record(record, shallow_ids, text_budget)
-
-    for record in pending.split(marker):
-        if record:
+        for record in split_records(pending, cut, marker):
             yield parse_record(record, shallow_ids, text_budget)
+        del pending[:cut]
+
+    for record in split_records(pending, len(pending), marker):
+        yield parse_record(record, shallow_ids, text_budget)
 
     stderr = process.proc.stderr.read() if process.proc.stderr else b""
     status = process.proc.wait()
     if status != 0:
         detail = stderr.decode("utf-8", "replace").strip().splitlines()
         raise AnalyzerError("git.failed", path=repository.path, detail=detail[-1] if detail else f"exit {status}")
+
+
+def split_records(buffer: bytearray, end: int, marker: bytes) -> Iterator[bytes]:
+    """Yield the non-empty records of `buffer[:end]`, which `marker` separates, as bytes."""
+    start = 0
+    while start < end:
+        stop = buffer.find(marker, start, end)
+        if stop < 0:
+            stop = end
+        if stop > start:
+            # The view is released before the caller can resize the buffer.
+            with memoryview(buffer) as view:
+                record = bytes(view[start:stop])
+            yield record
+        start = stop + len(marker)
 
 
 def read_ahead(stream: BinaryIO) -> Iterator[bytes]:
@@ -243,9 +260,9 @@ def parse_record(
     if header_end < 0:
         header_end = len(record)
     header = record[:header_end].decode("utf-8", "replace")
-    rest = record[header_end + 1 :]
-    if rest.startswith(b"\n"):
-        rest = rest[1:]
+    rest_start = header_end + 1
+    if record.startswith(b"\n", rest_start):
+        rest_start += 1
 
     sha, parents, author_name, author_email, author_date, committer_date, message = header.split(FIELD_SEPARATOR, 6)
     subject, body = split_message(message)
@@ -260,8 +277,8 @@ def parse_record(
         body=body,
     )
 
-    files, patch = parse_file_records(rest)
-    attach_patches(files, patch.decode("utf-8", "replace"), text_budget)
+    files, patch_start = _parse_file_records(record, rest_start)
+    attach_patches(files, record, patch_start, text_budget)
     commit.files = files
 
     # NOTE: a shallow clone's boundary commit has no parent in the clone, so
@@ -283,12 +300,18 @@ def split_message(message: str) -> tuple[str, str]:
 
 def parse_file_records(data: bytes) -> tuple[list[FileChange], bytes]:
     """Parse the -z `--raw` records (and `--numstat` ones, if any); return the files and the patch bytes after them."""
+    files, patch_start = _parse_file_records(data, 0)
+    return files, data[patch_start:]
+
+
+def _parse_file_records(data: bytes, start: int) -> tuple[list[FileChange], int]:
+    """Parse the file records of `data` from `start`; return the files and where the patch begins."""
     files: list[FileChange] = []
     # Keyed by the raw path bytes: two paths that are not UTF-8 can decode to
     # the same text, but git counts their lines apart.
     by_path: dict[bytes, FileChange] = {}
     counts: list[tuple[bytes, int, int, bool]] = []
-    position = 0
+    position = start
     size = len(data)
 
     def next_token() -> bytes:
@@ -353,41 +376,50 @@ def parse_file_records(data: bytes) -> tuple[list[FileChange], bytes]:
         change.removed += removed
         change.binary = change.binary or binary
 
-    return files, data[position:]
+    return files, min(position, size)
 
 
 def _decode_path(raw: bytes) -> str:
     return raw.decode("utf-8", "replace")
 
 
-def split_patch(patch: str) -> list[str]:
+def split_patch(patch: bytes) -> list[bytes]:
     """Cut a commit's patch into per-file blocks, each starting at a `diff --git` line."""
-    # Only "\n" ends a line in git's output. str.splitlines would also cut at
-    # form feeds, U+2028 and other breaks inside a line's content, and a
-    # fragment starting with "diff --git " would then open a false block.
-    starts = [0] if patch.startswith("diff --git ") else []
-    position = patch.find("\ndiff --git ")
+    return [patch[start:end] for start, end in block_spans(patch, 0)]
+
+
+def block_spans(data: bytes, start: int) -> list[tuple[int, int]]:
+    """Return the (start, end) offsets of the per-file blocks of the patch `data[start:]`."""
+    # Only "\n" ends a line in git's output. Splitting at other line breaks
+    # (form feed, U+2028, ...) inside a line's content could start a false
+    # block at a fragment that reads "diff --git ".
+    starts = [start] if data.startswith(b"diff --git ", start) else []
+    position = data.find(b"\ndiff --git ", start)
     while position >= 0:
         starts.append(position + 1)
-        position = patch.find("\ndiff --git ", position + 1)
-    return [patch[start:end] for start, end in zip(starts, [*starts[1:], len(patch)])]
+        position = data.find(b"\ndiff --git ", position + 1)
+    return list(zip(starts, [*starts[1:], len(data)]))
 
 
-def attach_patches(files: list[FileChange], patch: str, text_budget: int | None = None) -> None:
+def attach_patches(files: list[FileChange], record: bytes, patch_start: int, text_budget: int | None = None) -> None:
     """Give each file its patch block, line counts and binary flag.
 
     Blocks come in the same order as the --raw records. A type change (file to
     symlink) has two blocks for one record, so a block whose header names the
     previous file's path is added to that file.
 
-    With `text_budget`, a block is kept only when it fits in the characters
-    the kept blocks have left. A file with a block left out gets no patch text
+    With `text_budget`, a block is kept only when its bytes fit in what the
+    kept blocks have left. A file with a block left out gets no patch text
     and `patch_omitted`, so detectors and the model do not see its lines.
+
+    The patch is `record[patch_start:]`. Blocks are decoded one at a time, and
+    straight from the record, so a huge patch is never copied whole.
     """
-    blocks = split_patch(patch)
     text_left = text_budget
     index = -1
-    for block in blocks:
+    view = memoryview(record)
+    for start, end in block_spans(record, patch_start):
+        block = str(view[start:end], "utf-8", "replace")
         header = block.split("\n", 1)[0]
         if 0 <= index < len(files) and _is_type_change_second_half(block, files[index]):
             target = files[index]
@@ -397,9 +429,10 @@ def attach_patches(files: list[FileChange], patch: str, text_budget: int | None 
                 logger.debug("patch block without a --raw record: %r", header[:120])
                 break
             target = files[index]
-        if text_left is None or (len(block) <= text_left and not target.patch_omitted):
+        size = end - start
+        if text_left is None or (size <= text_left and not target.patch_omitted):
             target.patch += block
-            text_left = None if text_left is None else text_left - len(block)
+            text_left = None if text_left is None else text_left - size
         else:
             target.patch = ""
             target.patch_omitted = True

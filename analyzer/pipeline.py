@@ -91,7 +91,7 @@ def analyze_repository(
     without its patch and line text, so memory stays flat however long the
     range. Commits for which `keep_content` returns True stay in memory with
     their diff, because the model stage reads the diff and rewrites their text.
-    `text_budget` caps the patch characters read per commit (None: no cap).
+    `text_budget` caps the patch bytes kept per commit (None: no cap).
     """
     # NOTE: with a model, the commits it rewrites stay in memory with their
     # diffs, so a model run over a very long range is not flat. Such a run

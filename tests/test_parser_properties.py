@@ -54,7 +54,8 @@ def patch_blocks(draw: st.DrawFn) -> list[str]:
 
 @given(patch_blocks())
 def test_split_patch_round_trip(blocks: list[str]) -> None:
-    assert split_patch("".join(blocks)) == blocks
+    encoded = [block.encode("utf-8") for block in blocks]
+    assert split_patch(b"".join(encoded)) == encoded
 
 
 @given(st.lists(st.tuples(st.sampled_from(" +-"), line_text), min_size=1, max_size=12))

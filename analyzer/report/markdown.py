@@ -272,7 +272,7 @@ def _render_commit(analysis: RepositoryAnalysis, item: AnalyzedCommit, anchor: s
     omitted = sum(1 for change in commit.files if change.patch_omitted)
     if omitted:
         lines.append(
-            f"> ⚠️ 本提交的 diff 超过每个提交 {PATCH_TEXT_BUDGET:,} 字符的读取上限，"
+            f"> ⚠️ 本提交的 diff 超过每个提交 {PATCH_TEXT_BUDGET:,} 字节的读取上限，"
             f"{omitted} 个文件只统计了行数，未做逐行检测。"
         )
         lines.append("")
