@@ -493,7 +493,7 @@ def is_code(path: str, categories: set[str]) -> bool:
     """True for source code that is not a test, documentation or a generated file."""
     if categories & {"tests", "docs", "generated"}:
         return False
-    return PurePosixPath(path).suffix in CODE_EXTENSIONS
+    return _suffix(path) in CODE_EXTENSIONS
 
 
 def detect_untested(context: _Context) -> None:
