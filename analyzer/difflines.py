@@ -20,6 +20,20 @@ from analyzer.commit import FileChange
 _HUNK = re.compile(r"^@@ -(\d+)(?:,\d+)? \+(\d+)(?:,\d+)? @@")
 
 
+def patch_lines(patch: str) -> list[str]:
+    """Split `patch` at newlines only, as git ends its lines, and drop each line's trailing carriage returns.
+
+    str.splitlines would also split at form feeds, U+2028 and other breaks
+    inside a line's content, and the rest of the line would then end the
+    hunk. Carriage returns are dropped as the reader's `added_lines` drops
+    them, so a CRLF file reads the same as an LF one.
+    """
+    lines = patch.split("\n")
+    if "\r" in patch:
+        lines = [line.rstrip("\r") for line in lines]
+    return lines
+
+
 @dataclass(slots=True)
 class DiffLine:
     sign: str
@@ -43,7 +57,7 @@ def diff_lines(change: FileChange) -> Iterator[DiffLine]:
 
     old_line = new_line = 0
     in_hunk = False
-    for raw in change.patch.splitlines():
+    for raw in patch_lines(change.patch):
         # Only lines starting with `@@` can be hunk headers, so most lines skip the regex.
         header = _HUNK.match(raw) if raw.startswith("@@") else None
         if header is not None:
@@ -158,7 +172,7 @@ def file_lines(change: FileChange) -> FileLines:
 
     # This loop runs for every line of every patch, so it builds no object per
     # line and tests the most frequent signs first.
-    for raw in change.patch.splitlines():
+    for raw in patch_lines(change.patch):
         sign = raw[:1]
         if sign == "+":
             if in_hunk:

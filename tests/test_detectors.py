@@ -285,3 +285,11 @@ def test_network_hits_in_line_order(repo: GitRepo) -> None:
     facts = change(repo, {"compose.yaml": 'ports:\n  - "9000:90"\nhost: 0.0.0.0\n  - "8080:80"\n'})
     assert [(hit.line, hit.value) for hit in kinds(facts, "network-exposure")] == [
         (2, '- "9000:90"'), (3, "0.0.0.0"), (4, '- "8080:80"')]
+
+
+def test_env_var_after_form_feed_line(repo: GitRepo) -> None:
+    # A form feed inside a context line must not end the hunk before the added line.
+    facts = change(repo, {"run.sh": "#!/bin/sh\n# \x0cpage two\nexport APP_HOME=/srv\n"},
+                   before={"run.sh": "#!/bin/sh\n# \x0cpage two\n"})
+    hits = kinds(facts, "env-var-added")
+    assert [(hit.line, hit.value) for hit in hits] == [(3, "APP_HOME")]

@@ -84,6 +84,19 @@ def test_file_lines_from_real_commit(repo: GitRepo) -> None:
     assert file_lines(change).added.numbers == [2, 6]
 
 
+def test_file_lines_keep_line_breaks_in_content(repo: GitRepo) -> None:
+    # git ends lines at "\n" only, so these characters are line content, as in the reader's added_lines.
+    repo.write("a.txt", "one\n\x0cpage\nthree\n")
+    repo.commit("chore: base", when="2026-01-09T12:00:00+00:00")
+    repo.write("a.txt", "one\n\x0cpage\nthree\nb\u2028c\nd\x85e\r\nf\rg\n")
+    repo.commit("chore: edit")
+    change = read_one_commit(open_repository(repo.path), "HEAD").files[0]
+    lines = file_lines(change)
+    assert lines.added.texts == ["b\u2028c", "d\x85e", "f\rg"]
+    assert lines.added.texts == change.added_lines
+    assert lines.added.numbers == [4, 5, 6]
+
+
 side_text = st.text(st.sampled_from(["a", "b", "-", ":", "1", "2", " ", "\u0130", "\u017f", "K"]), max_size=10)
 
 
