@@ -10,13 +10,13 @@ in `rules/text.zh.toml` (`[detail]`).
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import PurePosixPath
 
 from analyzer.commit import Commit, FileChange
-from analyzer.redact import code_span, find_secrets, redact
+from analyzer.difflines import FileLines, SideLines, diff_lines, file_lines
+from analyzer.redact import SECRET_ANCHORS, code_span, find_secrets, fold_case, redact
 from analyzer.rules import RuleSet
 
 # Files whose CLI flags only count inside string literals, because `--name`
@@ -54,69 +54,19 @@ class DetectorHit:
 
 
 @dataclass(slots=True)
-class DiffLine:
-    sign: str
-    """`+` for an added line, `-` for a removed one."""
-    text: str
-    line: int | None
-
-
-_HUNK = re.compile(r"^@@ -(\d+)(?:,\d+)? \+(\d+)(?:,\d+)? @@")
-
-
-def diff_lines(change: FileChange) -> Iterator[DiffLine]:
-    """Yield the added and removed lines of `change` with line numbers taken from its patch.
-
-    Without a patch (content dropped, or a reader that keeps only line text) the
-    lines come from `added_lines` / `removed_lines` with no line numbers.
-    """
-    if not change.patch:
-        for text in change.removed_lines:
-            yield DiffLine("-", text, None)
-        for text in change.added_lines:
-            yield DiffLine("+", text, None)
-        return
-
-    old_line = new_line = 0
-    in_hunk = False
-    for raw in change.patch.splitlines():
-        # Only lines starting with `@@` can be hunk headers, so most lines skip the regex.
-        header = _HUNK.match(raw) if raw.startswith("@@") else None
-        if header is not None:
-            old_line, new_line = int(header[1]), int(header[2])
-            in_hunk = True
-            continue
-        if not in_hunk or not raw:
-            continue
-        sign, text = raw[0], raw[1:]
-        if sign == "+":
-            yield DiffLine("+", text, new_line)
-            new_line += 1
-        elif sign == "-":
-            yield DiffLine("-", text, old_line)
-            old_line += 1
-        elif sign == " ":
-            old_line += 1
-            new_line += 1
-        elif sign != "\\":
-            # A line outside the hunk grammar starts the next file's header.
-            in_hunk = False
-
-
-@dataclass(slots=True)
 class _Context:
     commit: Commit
     rules: RuleSet
     categories: dict[str, set[str]]
     """Path to the names of the categories it belongs to."""
     hits: list[DetectorHit]
-    line_cache: dict[int, list[DiffLine]] = field(default_factory=dict)
+    line_cache: dict[int, FileLines] = field(default_factory=dict)
 
-    def lines(self, change: FileChange) -> list[DiffLine]:
-        """Return the diff lines of `change`, parsed once per commit for every detector."""
+    def lines(self, change: FileChange) -> FileLines:
+        """Return the added and removed lines of `change`, parsed once per commit for every detector."""
         cached = self.line_cache.get(id(change))
         if cached is None:
-            cached = self.line_cache[id(change)] = list(diff_lines(change))
+            cached = self.line_cache[id(change)] = file_lines(change)
         return cached
 
     def scanned(self, kind: str) -> list[FileChange]:
@@ -140,39 +90,65 @@ class _Context:
 SECRET_LABEL_KEYS = "secret_kinds"
 
 
+def secret_candidates(side: SideLines) -> list[int]:
+    """Return the indices of the lines for which `may_contain_secret` is true, in ascending order."""
+    # fold_case maps each character to one, so the folded text has the same newline offsets.
+    return side.containing(SECRET_ANCHORS, fold_case(side.joined))
+
+
+def _removed_secrets(context: _Context) -> set[str]:
+    """Return the credential-like strings on the removed lines of every file of the commit."""
+    removed: set[str] = set()
+    for change in context.commit.files:
+        side = context.lines(change).removed
+        for index in secret_candidates(side):
+            text = side.texts[index]
+            removed.update(text[start:end] for _, start, end in find_secrets(text))
+    return removed
+
+
 def detect_secrets(context: _Context) -> None:
     """Credential-like strings on added lines: reported by kind and location, never by value."""
     labels = context.rules.text.get(SECRET_LABEL_KEYS, {})
     # A credential that a removed line already had was leaked earlier; a move
-    # or re-indent does not leak it again.
-    removed: set[str] = set()
-    for change in context.commit.files:
-        for line in context.lines(change):
-            if line.sign == "-":
-                removed.update(line.text[start:end] for _, start, end in find_secrets(line.text))
-
+    # or re-indent does not leak it again. Few commits add a credential-like
+    # string, so the removed ones are collected only when one does.
+    removed: set[str] | None = None
     for change in context.scanned("secret"):
-        in_private_key = False
-        for line in context.lines(change):
-            if line.sign != "+":
+        side = context.lines(change).added
+        # The lines inside a PEM block, up to and including its END line, belong to the BEGIN line's hit.
+        block_end = -1
+        for index in secret_candidates(side):
+            if index <= block_end:
                 continue
-            # The lines inside a PEM block belong to the BEGIN line's hit.
-            if in_private_key:
-                in_private_key = "-----END" not in line.text
-                continue
-            for kind, start, end in find_secrets(line.text):
-                if line.text[start:end] in removed:
+            text = side.texts[index]
+            for kind, start, end in find_secrets(text):
+                if removed is None:
+                    removed = _removed_secrets(context)
+                if text[start:end] in removed:
                     continue
-                context.add("secret", change.path, line.line, "secret", label=labels.get(kind, kind))
-                if kind == "private-key" and "-----END" not in line.text:
-                    in_private_key = True
+                context.add("secret", change.path, side.numbers[index], "secret", label=labels.get(kind, kind))
+                if kind == "private-key" and "-----END" not in text:
+                    block_end = _first_line_after(side, index, "-----END")
                 break
+
+
+def _first_line_after(side: SideLines, index: int, anchor: str) -> int:
+    """Return the index of the first line after `index` that contains `anchor`, or the last index when none does."""
+    for later in side.containing((anchor,)):
+        if later > index:
+            return later
+    return len(side.texts) - 1
 
 
 # --- CLI flags -----------------------------------------------------------------------------------
 
 _FLAG = re.compile(r"(?<![\w\-/.])(--[a-zA-Z][a-zA-Z0-9]*(?:[-_][a-zA-Z0-9]+)+|--[a-zA-Z][a-zA-Z0-9]{2,})(?![\w(])")
 _STRING_FLAG = re.compile(r"[\"'](--[a-zA-Z][a-zA-Z0-9_-]+)")
+
+
+# Exact prefilter: both flag patterns match a literal `--`.
+_FLAG_ANCHORS = ("--",)
 
 
 @lru_cache(maxsize=4096)
@@ -186,33 +162,43 @@ def _flags(path: str, text: str) -> list[str]:
     The order matters: findings follow it, and a set's order changes from run
     to run with Python's string hashing.
     """
-    # Exact prefilter: both flag patterns match a literal `--`.
     if "--" not in text:
         return []
     pattern = _STRING_FLAG if _suffix(path) in STRING_FLAG_EXTENSIONS else _FLAG
     return list(dict.fromkeys(pattern.findall(text)))
 
 
+def _added_flags(context: _Context) -> dict[int, set[str]]:
+    """Return the flags on the added lines of each file of the commit, by `id` of its FileChange."""
+    added_by_file: dict[int, set[str]] = {}
+    for change in context.commit.files:
+        side = context.lines(change).added
+        added_here = added_by_file[id(change)] = set()
+        for index in side.containing(_FLAG_ANCHORS):
+            added_here.update(_flags(change.path, side.texts[index]))
+    return added_by_file
+
+
 def detect_cli_flags(context: _Context) -> None:
     """Flags on removed lines that no added line of the commit mentions: removed or renamed."""
+    # The added flags matter only for a file that removes one, so they are collected on first need.
+    added_by_file: dict[int, set[str]] | None = None
     added_anywhere: set[str] = set()
-    for change in context.commit.files:
-        for line in context.lines(change):
-            if line.sign == "+":
-                added_anywhere.update(_flags(change.path, line.text))
-
     for change in context.scanned("cli-flag-removed"):
+        side = context.lines(change).removed
         removed: dict[str, int | None] = {}
-        added_here: set[str] = set()
         removed_here: set[str] = set()
-        for line in context.lines(change):
-            flags = _flags(change.path, line.text)
-            if line.sign == "-":
-                removed_here.update(flags)
-                for flag in flags:
-                    removed.setdefault(flag, line.line)
-            else:
-                added_here.update(flags)
+        for index in side.containing(_FLAG_ANCHORS):
+            flags = _flags(change.path, side.texts[index])
+            removed_here.update(flags)
+            for flag in flags:
+                removed.setdefault(flag, side.numbers[index])
+        if not removed:
+            continue
+        if added_by_file is None:
+            added_by_file = _added_flags(context)
+            added_anywhere = set().union(*added_by_file.values())
+        added_here = added_by_file[id(change)]
         dropped = [flag for flag in removed if flag not in added_anywhere]
         new = sorted(added_here - removed_here)
         # One flag gone and one new flag in the same file reads as a rename.
@@ -267,22 +253,40 @@ def _env_names(path: str, text: str) -> set[str]:
     return names
 
 
+def _env_candidates(path: str, side: SideLines) -> list[int]:
+    """Return the indices of the lines that `_env_names` can find a name on, in ascending order."""
+    if path.endswith((".yml", ".yaml")):
+        return side.containing(_ENV_ANCHORS + _YAML_ENV_ANCHORS)
+    return side.containing(_ENV_ANCHORS)
+
+
+def _removed_env_names(context: _Context) -> set[str]:
+    """Return the environment variable names on the removed lines of every file of the commit."""
+    names: set[str] = set()
+    for change in context.commit.files:
+        side = context.lines(change).removed
+        for index in _env_candidates(change.path, side):
+            names |= _env_names(change.path, side.texts[index])
+    return names
+
+
 def detect_env_vars(context: _Context) -> None:
     """Environment variables that added lines set or read and no removed line mentioned."""
-    removed_anywhere: set[str] = set()
-    for change in context.commit.files:
-        for line in context.lines(change):
-            if line.sign == "-":
-                removed_anywhere |= _env_names(change.path, line.text)
-
+    # The names on removed lines matter only once an added line has one, so they are collected on first need.
+    removed_anywhere: set[str] | None = None
     reported: set[str] = set()
     for change in context.scanned("env-var-added"):
-        for line in context.lines(change):
-            if line.sign != "+":
+        side = context.lines(change).added
+        for index in _env_candidates(change.path, side):
+            names = _env_names(change.path, side.texts[index])
+            if not names:
                 continue
-            for name in sorted(_env_names(change.path, line.text) - removed_anywhere - reported):
+            if removed_anywhere is None:
+                removed_anywhere = _removed_env_names(context)
+            for name in sorted(names - removed_anywhere - reported):
                 reported.add(name)
-                context.add("env-var-added", change.path, line.line, "env_var_added", name, name=code_span(name))
+                context.add("env-var-added", change.path, side.numbers[index], "env_var_added", name,
+                            name=code_span(name))
 
 
 # --- dependencies --------------------------------------------------------------------------------
@@ -293,6 +297,8 @@ _JSON_VERSION = re.compile(r"^\s*\"(@?[a-z0-9][\w./@-]*)\"\s*:\s*\"([~^<>=]*\s*\
 _GO_REQUIRE = re.compile(r"^\s*(?:require\s+)?([\w.\-]+\.[\w.\-/]+)\s+(v\d[^\s]*)")
 _GEM = re.compile(r"^\s*gem\s+[\"']([\w\-]+)[\"']\s*,\s*[\"']([^\"']+)[\"']")
 _PIP_INSTALL_PIN = re.compile(r"([A-Za-z0-9][A-Za-z0-9._\-]*(?:\[[^\]]*\])?)==([^\s\"']+)")
+# Outside a manifest, only lines with an install command can pin a version.
+_INSTALL_ANCHORS = ("pip install", "uv add")
 # TOML keys that hold a version but name no dependency.
 _NOT_DEPENDENCIES = {"version", "python", "requires-python", "edition", "rust-version", "name"}
 
@@ -311,10 +317,20 @@ def _dependency_versions(path: str, text: str, manifest: bool) -> dict[str, str]
         if match is not None and match[1].lower() not in _NOT_DEPENDENCIES:
             found[match[1].lower()] = (match[2] or match[3]).strip()
         return found
-    if "pip install" in text or "uv add" in text:
+    if has_anchor(text, _INSTALL_ANCHORS):
         for name, version in _PIP_INSTALL_PIN.findall(text):
             found[name.lower()] = "==" + version
     return found
+
+
+def _pinned_versions(path: str, side: SideLines, manifest: bool) -> dict[str, tuple[str, int | None]]:
+    """Return {package: (version, line number)} over the lines of `side`, where a later line wins."""
+    indices = range(len(side.texts)) if manifest else side.containing(_INSTALL_ANCHORS)
+    pinned: dict[str, tuple[str, int | None]] = {}
+    for index in indices:
+        for name, version in _dependency_versions(path, side.texts[index], manifest).items():
+            pinned[name] = (version, side.numbers[index])
+    return pinned
 
 
 def detect_dependencies(context: _Context) -> None:
@@ -326,12 +342,9 @@ def detect_dependencies(context: _Context) -> None:
                         file=code_span(change.path), added=str(change.added), removed=str(change.removed))
             continue
         manifest = "dependencies" in categories
-        before: dict[str, tuple[str, int | None]] = {}
-        after: dict[str, tuple[str, int | None]] = {}
-        for line in context.lines(change):
-            target = after if line.sign == "+" else before
-            for name, version in _dependency_versions(change.path, line.text, manifest).items():
-                target[name] = (version, line.line)
+        lines = context.lines(change)
+        before = _pinned_versions(change.path, lines.removed, manifest)
+        after = _pinned_versions(change.path, lines.added, manifest)
         for name in sorted(before.keys() | after.keys()):
             if name in before and name in after:
                 if before[name][0] != after[name][0]:
@@ -386,9 +399,10 @@ _NETWORK_PATTERNS = (
     re.compile(r"\bport:\s*\d{2,5}\b"),
     re.compile(r"\blisten\s+\d{2,5}\b"),
 )
-# Exact prefilter: every match of _NETWORK_PATTERNS contains one of these literals
-# (a `- "8080:80"` list item only its colon).
-_NETWORK_ANCHORS = ("0.0.0.0", "hostNetwork:", "Port", "port", "type:", "EXPOSE", "-p", "listen", ":")
+# Exact prefilter: every match of _NETWORK_PATTERNS contains one of these literals,
+# except a `- "8080:80"` list item, which contains _NETWORK_PORT_PAIR.
+_NETWORK_ANCHORS = ("0.0.0.0", "hostNetwork:", "Port", "port", "type:", "EXPOSE", "-p", "listen")
+_NETWORK_PORT_PAIR = re.compile(r"\d:\d")
 
 _CI_TRIGGER = re.compile(
     r"^\s*(?:on:.*|(?:pull_request_target|pull_request|push|schedule|workflow_dispatch|workflow_run|workflow_call"
@@ -401,9 +415,7 @@ _CI_PERMISSION = re.compile(
 _CI_SECRET = re.compile(r"secrets\.([A-Za-z_][A-Za-z0-9_]*)")
 
 
-def _first_match(patterns: tuple[re.Pattern[str], ...], anchors: tuple[str, ...], text: str) -> str | None:
-    if not has_anchor(text, anchors):
-        return None
+def _first_match(patterns: tuple[re.Pattern[str], ...], text: str) -> str | None:
     for pattern in patterns:
         match = pattern.search(text)
         if match is not None:
@@ -414,26 +426,29 @@ def _first_match(patterns: tuple[re.Pattern[str], ...], anchors: tuple[str, ...]
 def detect_privilege(context: _Context) -> None:
     """Added lines that grant privileges: privileged containers, root, capabilities, RBAC rules, chmod 777."""
     for change in context.scanned("privilege"):
+        side = context.lines(change).added
         rbac_file = bool(_RBAC_FILE.search(change.path))
-        for line in context.lines(change):
-            if line.sign != "+":
-                continue
-            token = _first_match(_PRIVILEGE_PATTERNS, _PRIVILEGE_ANCHORS, line.text)
-            if token is None and rbac_file and _RBAC_LINE.match(line.text):
-                token = line.text.strip()
+        # An RBAC rule line has no anchor, so every line of an RBAC file is checked.
+        indices = range(len(side.texts)) if rbac_file else side.containing(_PRIVILEGE_ANCHORS)
+        for index in indices:
+            text = side.texts[index]
+            token = _first_match(_PRIVILEGE_PATTERNS, text)
+            if token is None and rbac_file and _RBAC_LINE.match(text):
+                token = text.strip()
             if token is not None:
-                context.add("privilege", change.path, line.line, "privilege", token, token=code_span(token))
+                context.add("privilege", change.path, side.numbers[index], "privilege", token, token=code_span(token))
 
 
 def detect_network(context: _Context) -> None:
     """Added lines that open ports or bind to every interface."""
     for change in context.scanned("network-exposure"):
-        for line in context.lines(change):
-            if line.sign != "+":
-                continue
-            token = _first_match(_NETWORK_PATTERNS, _NETWORK_ANCHORS, line.text)
+        side = context.lines(change).added
+        indices = sorted({*side.containing(_NETWORK_ANCHORS), *side.matching(_NETWORK_PORT_PAIR)})
+        for index in indices:
+            token = _first_match(_NETWORK_PATTERNS, side.texts[index])
             if token is not None:
-                context.add("network-exposure", change.path, line.line, "network", token, token=code_span(token))
+                context.add("network-exposure", change.path, side.numbers[index], "network", token,
+                            token=code_span(token))
 
 
 def detect_ci_changes(context: _Context) -> None:
@@ -442,7 +457,8 @@ def detect_ci_changes(context: _Context) -> None:
         if "ci" not in context.categories.get(change.path, set()):
             continue
         seen: set[tuple[str, str]] = set()
-        for line in context.lines(change):
+        # Hits follow patch order across added and removed lines, so this detector reads the ordered view.
+        for line in diff_lines(change):
             action = "added" if line.sign == "+" else "removed"
             text = line.text.strip()
             # Bare `on:` and `permissions:` headers carry no value, so only the lines under them are reported.
@@ -477,7 +493,7 @@ def is_code(path: str, categories: set[str]) -> bool:
     """True for source code that is not a test, documentation or a generated file."""
     if categories & {"tests", "docs", "generated"}:
         return False
-    return PurePosixPath(path).suffix in CODE_EXTENSIONS
+    return _suffix(path) in CODE_EXTENSIONS
 
 
 def detect_untested(context: _Context) -> None:

@@ -61,47 +61,52 @@ class Rating:
 
 def condition_holds(condition: Condition, commit: Commit, facts: CommitFacts, rules: RuleSet) -> bool:
     """True when every condition that is set holds for the commit."""
+    # Each check is a pure test, so returning at the first one that fails
+    # gives the same result as evaluating them all.
     kind = facts.conventional.type or NOT_CONVENTIONAL
-    checks: list[bool] = []
 
     # What the author declared in the subject.
-    if condition.types:
-        checks.append(kind in condition.types)
-    if condition.not_types:
-        checks.append(kind not in condition.not_types)
-    if condition.scopes:
-        checks.append((facts.conventional.scope or "").lower() in condition.scopes)
-    if condition.breaking is not None:
-        checks.append(facts.conventional.breaking == condition.breaking)
-    if condition.revert is not None:
-        checks.append(facts.conventional.revert == condition.revert)
-    if condition.merge is not None:
-        checks.append(facts.merge == condition.merge)
+    if condition.types and kind not in condition.types:
+        return False
+    if condition.not_types and kind in condition.not_types:
+        return False
+    if condition.scopes and (facts.conventional.scope or "").lower() not in condition.scopes:
+        return False
+    if condition.breaking is not None and facts.conventional.breaking != condition.breaking:
+        return False
+    if condition.revert is not None and facts.conventional.revert != condition.revert:
+        return False
+    if condition.merge is not None and facts.merge != condition.merge:
+        return False
 
     # Which paths changed.
     if condition.categories:
-        checks.append(any(name in facts.categories for name in condition.categories))
+        if not any(name in facts.categories for name in condition.categories):
+            return False
         if condition.min_category_files:
             members = {path for name in condition.categories for path in facts.category_files.get(name, [])}
-            checks.append(len(members) >= condition.min_category_files)
+            if len(members) < condition.min_category_files:
+                return False
     if condition.only_categories:
         allowed = {path for name in condition.only_categories for path in facts.category_files.get(name, [])}
-        checks.append(bool(facts.paths) and all(path in allowed for path in facts.paths))
+        if not facts.paths or not all(path in allowed for path in facts.paths):
+            return False
 
     # What the diff lines and the size show.
-    if condition.detectors:
-        checks.append(bool(facts.hit_kinds() & set(condition.detectors)))
+    if condition.detectors and not facts.hit_kinds() & set(condition.detectors):
+        return False
+    if condition.min_lines and facts.lines_counted < condition.min_lines:
+        return False
+    if condition.max_lines is not None and facts.lines_counted > condition.max_lines:
+        return False
+    if condition.min_files and len(facts.paths) < condition.min_files:
+        return False
+    if condition.min_components and len(facts.components) < condition.min_components:
+        return False
+    # The keyword test costs the most, so it runs last.
     if condition.keywords:
-        checks.append(subject_has_keyword(facts.conventional.description or commit.subject, condition.keywords))
-    if condition.min_lines:
-        checks.append(facts.lines_counted >= condition.min_lines)
-    if condition.max_lines is not None:
-        checks.append(facts.lines_counted <= condition.max_lines)
-    if condition.min_files:
-        checks.append(len(facts.paths) >= condition.min_files)
-    if condition.min_components:
-        checks.append(len(facts.components) >= condition.min_components)
-    return all(checks)
+        return subject_has_keyword(facts.conventional.description or commit.subject, condition.keywords)
+    return True
 
 
 def rate(commit: Commit, facts: CommitFacts, rules: RuleSet) -> Rating:

@@ -66,21 +66,31 @@ PATTERNS: tuple[SecretPattern, ...] = (
 
 # Prefilter: a text that contains none of the anchors cannot match any pattern,
 # because every pattern's match contains one of its pattern's anchors.
-_ANCHORS: tuple[str, ...] = tuple(dict.fromkeys(anchor for pattern in PATTERNS for anchor in pattern.anchors))
+SECRET_ANCHORS: tuple[str, ...] = tuple(dict.fromkeys(anchor for pattern in PATTERNS for anchor in pattern.anchors))
 # The non-ASCII characters that case-insensitive regexes match to ASCII letters,
 # but that lower() does not turn into them (Turkish i, long s, Kelvin sign).
 ASCII_FOLDS = {"\u0130": "i", "\u0131": "i", "\u017f": "s", "\u212a": "k"}
-_FOLD_TABLE = str.maketrans(ASCII_FOLDS)
+
+
+def fold_case(text: str) -> str:
+    """Return `text` in lower case, with the ASCII_FOLDS characters turned into their ASCII letters.
+
+    Each character becomes exactly one: U+0130, the only one whose lower case
+    is two characters, is folded to `i` first.
+    """
+    if text.isascii():
+        return text.lower()
+    # One str.replace per character: str.translate with a dict costs a lookup per character of `text`.
+    for char, letter in ASCII_FOLDS.items():
+        text = text.replace(char, letter)
+    return text.lower()
 
 
 def may_contain_secret(text: str) -> bool:
     """False only when no pattern of PATTERNS can match `text` (a cheap test before the full patterns)."""
     # Folding as the patterns' case-insensitive matching does makes a plain substring test exact.
-    # str.translate is slow on long text, so it runs only when a fold character is present.
-    folded = text.lower()
-    if not text.isascii() and any(char in text for char in ASCII_FOLDS):
-        folded = text.translate(_FOLD_TABLE).lower()
-    for anchor in _ANCHORS:
+    folded = fold_case(text)
+    for anchor in SECRET_ANCHORS:
         if anchor in folded:
             return True
     return False

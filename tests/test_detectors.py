@@ -14,6 +14,7 @@ from analyzer.detectors import (
     _ENV_PATTERNS,
     _NETWORK_ANCHORS,
     _NETWORK_PATTERNS,
+    _NETWORK_PORT_PAIR,
     _PRIVILEGE_ANCHORS,
     _PRIVILEGE_PATTERNS,
     _YAML_ENV_ANCHORS,
@@ -149,6 +150,7 @@ def test_privilege(repo: GitRepo, path: str, line: str) -> None:
         ("Dockerfile", "EXPOSE 8080\n"),
         ("src/server.py", 'app.run(host="0.0.0.0")\n'),
         ("k8s/svc.yaml", "  type: LoadBalancer\n"),
+        ("compose.yaml", 'services:\n  web:\n    ports:\n      - "8080:80"\n'),
     ],
 )
 def test_network_exposure(repo: GitRepo, path: str, line: str) -> None:
@@ -223,28 +225,31 @@ PREFILTER_EXAMPLES = {
         "serve --metrics-port=9090", '  - "8080:80"', "  port: 8443", "    listen 443 ssl;",
     ),
 }
+# Patterns, their literal anchors, and a regex that the matches without an anchor contain.
 PREFILTERED = {
-    "env": (_ENV_PATTERNS, _ENV_ANCHORS),
-    "yaml-env": (_YAML_ENV_PATTERNS, _YAML_ENV_ANCHORS),
-    "privilege": (_PRIVILEGE_PATTERNS, _PRIVILEGE_ANCHORS),
-    "network": (_NETWORK_PATTERNS, _NETWORK_ANCHORS),
+    "env": (_ENV_PATTERNS, _ENV_ANCHORS, None),
+    "yaml-env": (_YAML_ENV_PATTERNS, _YAML_ENV_ANCHORS, None),
+    "privilege": (_PRIVILEGE_PATTERNS, _PRIVILEGE_ANCHORS, None),
+    "network": (_NETWORK_PATTERNS, _NETWORK_ANCHORS, _NETWORK_PORT_PAIR),
 }
 
 
 @pytest.mark.parametrize("group", sorted(PREFILTERED))
 def test_prefilter_anchor_in_every_match(group: str) -> None:
-    patterns, anchors = PREFILTERED[group]
+    patterns, anchors, other = PREFILTERED[group]
     for pattern in patterns:
         matches = [match.group(0) for line in PREFILTER_EXAMPLES[group] if (match := pattern.search(line))]
         assert matches, f"no example for {pattern.pattern}"
-        # The matched text itself contains an anchor, so the prefilter cannot drop a line the pattern matches.
+        # The matched text itself passes the prefilter, so the prefilter cannot drop a line the pattern matches.
         for matched in matches:
-            assert has_anchor(matched, anchors), (pattern.pattern, matched)
+            passes = has_anchor(matched, anchors) or (other is not None and other.search(matched) is not None)
+            assert passes, (pattern.pattern, matched)
 
 
 def test_prefilter_drops_plain_line() -> None:
     line = "\tstrbuf_release(&buf);"
     assert not has_anchor(line, _ENV_ANCHORS + _PRIVILEGE_ANCHORS + _NETWORK_ANCHORS)
+    assert _NETWORK_PORT_PAIR.search(line) is None
     assert _flags("builtin/log.c", line) == []
 
 
@@ -269,3 +274,22 @@ def test_removed_flags_keep_line_order(tmp_path: Path) -> None:
         result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=env, check=True)
         outputs.add(result.stdout.strip())
     assert outputs == {"['--zeta', '--alpha', '--mid', '--beta']"}
+
+
+def test_network_colon_without_port_pair(repo: GitRepo) -> None:
+    facts = change(repo, {"compose.yaml": 'services:\n  web:\n    image: "nginx:1.27"\n    command: ["a:b"]\n'})
+    assert kinds(facts, "network-exposure") == []
+
+
+def test_network_hits_in_line_order(repo: GitRepo) -> None:
+    facts = change(repo, {"compose.yaml": 'ports:\n  - "9000:90"\nhost: 0.0.0.0\n  - "8080:80"\n'})
+    assert [(hit.line, hit.value) for hit in kinds(facts, "network-exposure")] == [
+        (2, '- "9000:90"'), (3, "0.0.0.0"), (4, '- "8080:80"')]
+
+
+def test_env_var_after_form_feed_line(repo: GitRepo) -> None:
+    # A form feed inside a context line must not end the hunk before the added line.
+    facts = change(repo, {"run.sh": "#!/bin/sh\n# \x0cpage two\nexport APP_HOME=/srv\n"},
+                   before={"run.sh": "#!/bin/sh\n# \x0cpage two\n"})
+    hits = kinds(facts, "env-var-added")
+    assert [(hit.line, hit.value) for hit in hits] == [(3, "APP_HOME")]

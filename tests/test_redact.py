@@ -106,6 +106,45 @@ def test_moved_secret_not_reported_again(repo: GitRepo) -> None:
     assert [hit for hit in facts.hits if hit.kind == "secret"] == []
 
 
+def test_secret_moved_across_files(repo: GitRepo) -> None:
+    value = SECRETS["github-token"]
+    repo.write("a.py", f"TOKEN = '{value}'\nx = 1\n")
+    repo.commit("feat: a", when="2026-01-09T12:00:00+00:00")
+    repo.write("a.py", "x = 1\n")
+    repo.write("lib/b.py", f"TOKEN = '{value}'\n")
+    repo.commit("refactor: move token")
+    facts = build_facts(read_one_commit(open_repository(repo.path), "HEAD"), load_rules(repo.path))
+    assert [hit for hit in facts.hits if hit.kind == "secret"] == []
+
+
+def secret_lines(repo: GitRepo, path: str, lines: list[str]) -> list[tuple[str, int | None]]:
+    """Commit `lines` as a new file and return the (path, line) of each secret hit."""
+    repo.write("README.md", "hello\n")
+    repo.commit("docs: start", when="2026-01-09T12:00:00+00:00")
+    repo.write(path, "".join(f"{line}\n" for line in lines))
+    repo.commit("feat: add key")
+    facts = build_facts(read_one_commit(open_repository(repo.path), "HEAD"), load_rules(repo.path))
+    return [(hit.path, hit.line) for hit in facts.hits if hit.kind == "secret"]
+
+
+def test_private_key_block_one_hit(repo: GitRepo) -> None:
+    # Credential-like lines inside the block, the END line included, belong to the BEGIN line's hit.
+    lines = [
+        "note = 1",
+        "-----BEGIN RSA PRIVATE KEY-----",
+        f"token = {SECRETS['password-assignment']}",
+        PRIVATE_KEY_BODY,
+        f"-----END RSA PRIVATE KEY----- {SECRETS['github-token']}",
+        f"key = '{SECRETS['huggingface-token']}'",
+    ]
+    assert secret_lines(repo, "deploy/key.pem", lines) == [("deploy/key.pem", 2), ("deploy/key.pem", 6)]
+
+
+def test_private_key_block_without_end(repo: GitRepo) -> None:
+    lines = ["-----BEGIN EC PRIVATE KEY-----", PRIVATE_KEY_BODY, f"key = '{SECRETS['huggingface-token']}'"]
+    assert secret_lines(repo, "deploy/key.pem", lines) == [("deploy/key.pem", 1)]
+
+
 # One line per pattern that the full pattern matches, built from pieces like SECRETS.
 PATTERN_EXAMPLES = {
     "private-key": "-----BEGIN EC PRIVATE KEY-----",

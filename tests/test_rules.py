@@ -8,7 +8,7 @@ import pytest
 
 from analyzer.errors import AnalyzerError
 from analyzer.i18n import message
-from analyzer.rules import Category, GlobList, glob_to_regex, load_rules, normalise_path
+from analyzer.rules import PATH_CACHE_SIZE, Category, GlobList, glob_to_regex, load_rules, normalise_path
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -181,6 +181,43 @@ def test_exclude_removes_files_first() -> None:
     assert category.matches(FILES_MIXED)
     assert not category.file_matches("src/b.py")
     assert not make_category("any-glob-to-any-file", ["src/**"], exclude=["src/**"]).matches(FILES_MIXED)
+
+
+def matches_uncached(category: Category, paths: list[str]) -> bool:
+    """Apply the quantifiers glob by glob, without the category's path cache."""
+    files = [path for path in paths if not any(regex.match(path) for regex in category.exclude.compiled)]
+    if not files:
+        return False
+    for quantifier, globs in category.quantifiers.items():
+        combine = any if quantifier.startswith("any-glob") else all
+        per_file = [combine(regex.match(path) for regex in globs.compiled) for path in files]
+        if not (any(per_file) if quantifier.endswith("to-any-file") else all(per_file)):
+            return False
+    return True
+
+
+def test_category_cache_agrees_uncached() -> None:
+    rules = load_rules()
+    paths = [normalise_path(str(path.relative_to(ROOT))) for path in ROOT.rglob("*") if ".git" not in path.parts]
+    paths += [".github/workflows/ci.yml", ".github/ISSUE_TEMPLATE/bug.md", "docs/requirements.txt", "Dockerfile"]
+    groups = [paths[start:start + 3] for start in range(0, len(paths), 3)] + [[path] for path in paths]
+    # Each group runs twice, so the second answer comes from the cache.
+    for _ in range(2):
+        for category in rules.categories.values():
+            for group in groups:
+                assert category.matches(group) == matches_uncached(category, group), (category.name, group)
+                for path in group:
+                    assert category.file_matches(path) == matches_uncached(category, [path]), (category.name, path)
+
+
+def test_category_cache_bounded() -> None:
+    category = make_category("any-glob-to-any-file", ["docs/**"], exclude=["docs/skip/**"])
+    for number in range(PATH_CACHE_SIZE + 10):
+        assert category.file_matches(f"docs/{number}.md")
+        assert len(category.path_cache) <= PATH_CACHE_SIZE
+    assert not category.file_matches("docs/skip/a.md")
+    assert category.per_file("docs/skip/a.md") is None
+    assert category.per_file("src/a.py") == (False,)
 
 
 def test_reference_error_names_override_file(tmp_path: Path) -> None:
