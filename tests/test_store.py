@@ -54,6 +54,7 @@ def test_store_keeps_git_log_order(analyzed: list[AnalyzedCommit]) -> None:
     assert [item.commit.sha for item in store] == [item.commit.sha for item in analyzed]
     assert [item.sections for item in store] == [item.sections for item in analyzed]
     assert [item.facts.paths for item in store] == [item.facts.paths for item in analyzed]
+    assert list(store) == analyzed
     assert store.kept() == []
 
 
