@@ -20,10 +20,24 @@ def atomic_output(path: Path) -> Iterator[TextIO]:
     `path` at the end: the previous file stays untouched until the rename,
     which replaces it in one step on POSIX file systems. On an error the
     temporary file is removed and `path` is left as it was.
+
+    A symbolic link is followed, so the file it points to is replaced and the
+    link stays. A path that is not a regular file (a named pipe, a device such
+    as /dev/stdout) is written directly, because renaming over it would
+    replace it.
     """
-    folder = path.parent if str(path.parent) else Path(".")
+    target = Path(os.path.realpath(path))
+    if target.exists() and not target.is_file():
+        try:
+            with open(target, "w", encoding="utf-8", newline="\n") as stream:
+                yield stream
+        except OSError as error:
+            raise AnalyzerError("output.unwritable", path=path, reason=error.strerror or error) from None
+        return
+
+    folder = target.parent
     try:
-        handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+        handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
     except OSError as error:
         raise AnalyzerError("output.unwritable", path=path, reason=error.strerror or error) from None
 
@@ -32,11 +46,11 @@ def atomic_output(path: Path) -> Iterator[TextIO]:
             yield stream
             stream.flush()
             os.fsync(stream.fileno())
-        if path.exists():
-            os.chmod(temporary, path.stat().st_mode & 0o7777)
+        if target.exists():
+            os.chmod(temporary, target.stat().st_mode & 0o7777)
         else:
             os.chmod(temporary, 0o666 & ~_umask())
-        os.replace(temporary, path)
+        os.replace(temporary, target)
     except OSError as error:
         Path(temporary).unlink(missing_ok=True)
         raise AnalyzerError("output.unwritable", path=path, reason=error.strerror or error) from None

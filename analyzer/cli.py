@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import logging
 import os
+import signal
 import sys
 import traceback
 from collections.abc import Callable
@@ -18,7 +19,7 @@ import typer
 from analyzer import i18n
 from analyzer.atomic import atomic_output
 from analyzer.console import stderr, stdout
-from analyzer.errors import EXIT_RUNTIME, EXIT_USAGE, AnalyzerError
+from analyzer.errors import EXIT_RUNTIME, EXIT_USAGE, AnalyzerError, UsageError
 from analyzer.pipeline import RepositoryAnalysis, analyze_repository
 from analyzer.rating import Importance
 from analyzer.repo import open_repository
@@ -266,26 +267,39 @@ def print_counts(analysis: RepositoryAnalysis) -> None:
 
 
 def check_writable(path: Path) -> None:
-    """Fail before any work when the output file could not be written."""
-    folder = path.parent if str(path.parent) else Path(".")
-    if path.is_dir():
-        raise AnalyzerError("output.unwritable", path=path, reason=text("这是一个目录", "it is a folder"))
+    """Fail before any work when the output file could not be written (a usage error, exit 2)."""
+    target = Path(os.path.realpath(path))
+    folder = target.parent
+    if target.is_dir():
+        raise UsageError("output.unwritable", path=path, reason=text("这是一个目录", "it is a folder"))
     if not folder.is_dir():
-        raise AnalyzerError("output.unwritable", path=path, reason=text("目录不存在", "the folder does not exist"))
-    if not os.access(folder, os.W_OK):
-        raise AnalyzerError("output.unwritable", path=path, reason=text("目录不可写", "the folder is not writable"))
+        raise UsageError("output.unwritable", path=path, reason=text("目录不存在", "the folder does not exist"))
+    if target.exists() and not os.access(target, os.W_OK):
+        raise UsageError("output.unwritable", path=path, reason=text("文件只读", "the file is read-only"))
+    if not target.exists() and not os.access(folder, os.W_OK):
+        raise UsageError("output.unwritable", path=path, reason=text("目录不可写", "the folder is not writable"))
 
 
 def emit(document: Report, write_report: Callable[[Report, TextIO], None], output: Path | None, quiet: bool) -> None:
     """Write the report to `output` atomically, or to stdout, as it is rendered."""
     if output is None:
+        if sys.stdout is None:
+            raise AnalyzerError("output.stdout_failed", reason=text("标准输出已关闭", "standard output is closed"))
         # Reports are written as UTF-8 bytes, so Chinese text encodes under any locale.
         stream = io.TextIOWrapper(sys.stdout.buffer, encoding="utf-8", newline="\n")
         try:
             write_report(document, stream)
             stream.flush()
+        except BrokenPipeError:
+            raise
+        except OSError as error:
+            raise AnalyzerError("output.stdout_failed", reason=error.strerror or error) from None
         finally:
-            stream.detach()
+            try:
+                stream.detach()
+            except OSError:
+                # Flushing the rest failed as the write did; that error is the one reported.
+                pass
         return
     with atomic_output(output) as stream:
         write_report(document, stream)
@@ -337,12 +351,27 @@ def command_path(arguments: list[str]) -> list[str]:
     return names
 
 
+def exit_on_signals() -> None:
+    """Make SIGTERM and SIGHUP unwind the program like Ctrl-C, exiting with 128 + the signal number.
+
+    `timeout`, service managers and closed terminals send these, and the
+    unwinding removes a half-written output file.
+    """
+    for number in (signal.SIGTERM, signal.SIGHUP):
+        signal.signal(number, _exit_on_signal)
+
+
+def _exit_on_signal(number: int, _frame: object) -> None:
+    sys.exit(128 + number)
+
+
 def main(argv: list[str] | None = None) -> None:
     """Run the CLI and turn every error into one message and an exit code."""
     arguments = sys.argv[1:] if argv is None else argv
     debug = "--debug" in arguments
     # Outside standalone mode click raises its usage errors instead of printing
     # them in English, so they get the same one-line message as ours.
+    exit_on_signals()
     try:
         status = app(args=arguments, prog_name="analyzer", standalone_mode=False)
         sys.exit(status if isinstance(status, int) else 0)

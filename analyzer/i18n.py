@@ -101,6 +101,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "无法写入输出文件 {path}：{reason}。请检查目录是否存在且可写。",
         "cannot write output file {path}: {reason}. Check that the folder exists and is writable.",
     ),
+    "output.stdout_failed": (
+        "无法写入标准输出：{reason}。",
+        "cannot write to standard output: {reason}.",
+    ),
     "store.failed": (
         "无法写入分析结果的临时文件：{reason}。请检查临时目录（$TMPDIR，默认 /tmp）是否有空间且可写。",
         "cannot write the temporary file of analyzed commits: {reason}. "

@@ -5,12 +5,13 @@ from __future__ import annotations
 import json
 import os
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
 from tests.gitrepo import GitRepo
-from tests.test_cli import run_cli
+from tests.test_cli import PROJECT_ROOT, run_cli
 
 NO_MODEL = ("--no-llm",)
 
@@ -86,12 +87,39 @@ def test_unwritable_output(day_repo: GitRepo, tmp_path: Path, where: str) -> Non
     blocker.write_text("a regular file", encoding="utf-8")
     target = blocker / "report.md" if where == "under-file" else tmp_path / "missing" / "report.md"
     result = run_cli("report", "--repo", str(day_repo.path), *NO_MODEL, "--date", "2026-01-10", "-o", str(target))
-    check_failure(result, 1, str(target))
+    # A path that cannot take the report is a wrong command-line value.
+    check_failure(result, 2, str(target))
     english = run_cli(
         "report", "--repo", str(day_repo.path), *NO_MODEL, "--date", "2026-01-10", "-o", str(target), "--lang", "en"
     )
-    check_failure(english, 1, "cannot write output file")
+    check_failure(english, 2, "cannot write output file")
     assert blocker.read_text(encoding="utf-8") == "a regular file"
+
+
+def test_full_stdout_is_one_line(day_repo: GitRepo) -> None:
+    with open("/dev/full", "w") as full:
+        result = subprocess.run(
+            [sys.executable, "-m", "analyzer", "report", "--repo", str(day_repo.path), *NO_MODEL, "--date", "2026-01-10"],
+            cwd=PROJECT_ROOT, stdout=full, stderr=subprocess.PIPE, text=True,
+            env={**os.environ, "PYTHONPATH": str(PROJECT_ROOT)},
+        )
+
+    assert result.returncode == 1
+    assert "无法写入标准输出" in result.stderr
+    assert "内部错误" not in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_closed_stdout_is_one_line(day_repo: GitRepo) -> None:
+    command = f"{sys.executable} -m analyzer report --repo {day_repo.path} --no-llm --date 2026-01-10 >&-"
+    result = subprocess.run(
+        ["bash", "-c", command], cwd=PROJECT_ROOT, capture_output=True, text=True,
+        env={**os.environ, "PYTHONPATH": str(PROJECT_ROOT)},
+    )
+
+    assert result.returncode == 1
+    assert "标准输出已关闭" in result.stderr
+    assert "Traceback" not in result.stderr
 
 
 def test_debug_shows_traceback(tmp_path: Path) -> None:
