@@ -186,3 +186,32 @@ def test_toc_links_resolve_across_repositories(tmp_path) -> None:
     # The second repository's statistics heading comes after `-统计摘要`, `-统计摘要-1`
     # (a repeat) and `-统计摘要-2` (a subject that reads so).
     assert re.findall(r"\]\(#(-统计摘要[^)]*)\)", markdown) == ["-统计摘要", "-统计摘要-3"]
+
+
+def test_anchor_avoids_subject_that_is_a_short_id(tmp_path) -> None:
+    repo = GitRepo(tmp_path / "widget")
+    repo.write("src/a.py", "a = 1\n")
+    repo.commit("feat: add a", when="2026-01-10T10:00:00+00:00")
+    first = repo.head()
+    repo.write("src/b.py", "b = 1\n")
+    # A subject that reads as the first commit's short id gets that id as its heading id.
+    repo.commit(first[:7], when="2026-01-10T11:00:00+00:00")
+    repository = open_repository(repo.path)
+    selection = resolve_selection(
+        day="2026-01-10", since=None, until=None, revision_range=None, branch="HEAD", zone=UTC, all_commits=False
+    )
+    document = Report(
+        label="2026-01-10", single_day=True, timezone="UTC", generated_at=datetime(2026, 1, 11, tzinfo=UTC),
+        since=selection.since, until=selection.until, model=None,
+        repositories=[analyze_repository(repository, selection, load_rules(repository.path))],
+    )
+
+    markdown = render_markdown(document)
+
+    explicit = re.findall(r'<a id="([^"]+)"></a>', markdown)
+    heading_ids = resolvable_anchors(markdown) - set(explicit)
+    assert first[:7] in heading_ids
+    assert not set(explicit) & heading_ids
+    first_anchor = next(anchor for anchor in explicit if first.startswith(anchor))
+    assert len(first_anchor) > 7
+    assert f"](#{first_anchor})" in markdown

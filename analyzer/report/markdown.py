@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Iterable
 from datetime import datetime
 from typing import TextIO
@@ -11,7 +12,7 @@ from analyzer.log import PATCH_TEXT_BUDGET
 from analyzer.pipeline import AnalyzedCommit, RepositoryAnalysis
 from analyzer.rating import Importance
 from analyzer.report.document import Report
-from analyzer.report.escape import Slugger, code_span, escape_inline, escape_prose, single_line
+from analyzer.report.escape import Slugger, code_span, escape_inline, escape_prose, github_slug, single_line
 from analyzer.sections import SECTION_NAMES, WRITER_MODEL
 from analyzer.store import LEVELS
 
@@ -53,6 +54,10 @@ def toc_subject(subject: str) -> str:
     return subject
 
 
+# A heading id that could equal a commit anchor: hex digits, perhaps with a repeat counter.
+_HEX_ID = re.compile(r"[0-9a-f]{7,64}(?:-\d+)?")
+
+
 class CommitAnchors:
     """Unique anchor ids for commits: the short id, lengthened where two short ids collide.
 
@@ -61,8 +66,14 @@ class CommitAnchors:
     """
 
     def __init__(self, repositories: list[RepositoryAnalysis]) -> None:
-        # The short ids used more than once. The same commit in two
-        # repositories counts too, and gets one anchor below.
+        # Heading ids that look like commit ids: a subject or repository name
+        # such as `995da32` gets that id from GitHub, and an anchor with the
+        # same id would send its table of contents link to the heading.
+        taken = {slug for slug in (github_slug(analysis.repository.name) for analysis in repositories)
+                 if _HEX_ID.fullmatch(slug)}
+
+        # The short ids used more than once, or taken by a heading. The same
+        # commit in two repositories counts too, and gets one anchor below.
         seen: set[str] = set()
         colliding: set[str] = set()
         for analysis in repositories:
@@ -71,11 +82,15 @@ class CommitAnchors:
                 if short in seen:
                     colliding.add(short)
                 seen.add(short)
+                slug = github_slug(single_line(head.subject))
+                if _HEX_ID.fullmatch(slug):
+                    taken.add(slug)
+        colliding.update(short for short in seen if short in taken)
         del seen
 
         # Those are lengthened in document order until each is unique.
         self._lengthened: dict[str, str] = {}
-        used: set[str] = set()
+        used: set[str] = set(taken)
         for analysis in repositories if colliding else ():
             for head in analysis.commits.heads():
                 sha = head.sha
