@@ -419,9 +419,11 @@ def attach_patches(files: list[FileChange], record: bytes, patch_start: int, tex
     index = -1
     view = memoryview(record)
     for start, end in block_spans(record, patch_start):
-        block = str(view[start:end], "utf-8", "replace")
-        header = block.split("\n", 1)[0]
-        if 0 <= index < len(files) and _is_type_change_second_half(block, files[index]):
+        # The header lines decide which file a block belongs to and whether it
+        # is binary; they are all near the start of the block.
+        head = str(view[start : min(end, start + _BLOCK_HEAD_BYTES)], "utf-8", "replace")
+        header = head.split("\n", 1)[0]
+        if 0 <= index < len(files) and _is_type_change_second_half(head, files[index]):
             target = files[index]
         else:
             index += 1
@@ -429,17 +431,38 @@ def attach_patches(files: list[FileChange], record: bytes, patch_start: int, tex
                 logger.debug("patch block without a --raw record: %r", header[:120])
                 break
             target = files[index]
+
         size = end - start
         if text_left is None or (size <= text_left and not target.patch_omitted):
+            block = str(view[start:end], "utf-8", "replace")
             target.patch += block
             text_left = None if text_left is None else text_left - size
+            added, removed = count_changed_lines(block)
         else:
+            # A block left out is counted in its bytes, never decoded.
             target.patch = ""
             target.patch_omitted = True
-        added, removed = count_changed_lines(block)
+            added, removed = _count_changed_bytes(record, start, end)
         target.added += added
         target.removed += removed
-        target.binary = target.binary or is_binary_block(block)
+        target.binary = target.binary or is_binary_block(head)
+
+
+# Bytes of a block decoded to read its header lines: the `diff --git`,
+# mode, rename and `Binary files` lines, whose paths git limits to PATH_MAX.
+_BLOCK_HEAD_BYTES = 1 << 16
+
+
+def _count_changed_bytes(record: bytes, start: int, end: int) -> tuple[int, int]:
+    """Count the added and removed lines of the block `record[start:end]` without decoding it.
+
+    Inside hunks every line that starts with `+` or `-` is an added or
+    removed line. Before the first hunk only the `+++` and `---` file
+    headers start so, and a block has them exactly when it has a hunk.
+    """
+    if record.find(b"\n@@ ", start, end) < 0:
+        return 0, 0
+    return record.count(b"\n+", start, end) - 1, record.count(b"\n-", start, end) - 1
 
 
 _HUNK_HEADER = re.compile(r"^@@ -\d+(?:,(\d+))? \+\d+(?:,(\d+))? @@")

@@ -206,3 +206,19 @@ def test_shallow_clone_boundary(hard: HardHistory, tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     assert "浅克隆" in result.stdout
     assert "浅克隆" in result.stderr
+
+
+def test_counts_without_text_match(hard: HardHistory) -> None:
+    # A budget of 0 leaves every block out, so every count comes from the byte scan.
+    selection = Selection(revisions=("HEAD",), timezone=ZoneInfo("UTC"), first_parent=False)
+    repository = open_repository(hard.repo.path)
+    whole = list(read_commits(repository, selection, text_budget=None))
+    counted = list(read_commits(repository, selection, text_budget=0))
+
+    assert [commit.sha for commit in counted] == [commit.sha for commit in whole]
+    for before, after in zip(whole, counted):
+        assert [(f.path, f.added, f.removed, f.binary) for f in after.files] == [
+            (f.path, f.added, f.removed, f.binary) for f in before.files
+        ], before.subject
+        assert all(f.patch_omitted for f in after.files if f.patch or f.added or f.removed)
+    assert sum(f.added + f.removed for commit in whole for f in commit.files) > 0
