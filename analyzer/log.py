@@ -46,7 +46,7 @@ READ_CHUNK_BYTES = 1 << 20
 # vendored or translated mass update (git/git has 16 MB merges) sets the
 # run's peak. Files whose patch does not fit in what is left keep only
 # their counts.
-PATCH_TEXT_BUDGET = 8_000_000
+PATCH_TEXT_BUDGET = 4_000_000
 
 # Linux lets an unprivileged process grow a pipe to /proc/sys/fs/pipe-max-size,
 # 1 MiB by default; the default 64 KiB makes git wait while Python parses.
