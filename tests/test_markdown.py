@@ -215,3 +215,32 @@ def test_anchor_avoids_subject_that_is_a_short_id(tmp_path) -> None:
     first_anchor = next(anchor for anchor in explicit if first.startswith(anchor))
     assert len(first_anchor) > 7
     assert f"](#{first_anchor})" in markdown
+
+
+def test_same_repository_twice_gets_distinct_anchors(tmp_path) -> None:
+    repo = GitRepo(tmp_path / "widget")
+    repo.git("remote", "add", "origin", "https://github.com/acme/widget.git")
+    for index in range(3):
+        repo.write(f"src/file{index}.py", f"value = {index}\n")
+        repo.commit(f"feat: step {index}", when=f"2026-01-10T{10 + index:02d}:00:00+00:00")
+    repository = open_repository(repo.path)
+    selection = resolve_selection(
+        day="2026-01-10", since=None, until=None, revision_range=None, branch="HEAD", zone=UTC, all_commits=False
+    )
+    analyses = [analyze_repository(repository, selection, load_rules(repository.path)) for _ in range(2)]
+    document = Report(
+        label="2026-01-10", single_day=True, timezone="UTC", generated_at=datetime(2026, 1, 11, tzinfo=UTC),
+        since=selection.since, until=selection.until, model=None, repositories=analyses,
+    )
+
+    markdown = render_markdown(document)
+
+    explicit = re.findall(r'<a id="([^"]+)"></a>', markdown)
+    assert len(explicit) == 6
+    assert len(set(explicit)) == 6
+    first_half, second_half = markdown.split("## 📋 目录", 2)[1:]
+    commit_link = re.compile(r"^    - \[.*\]\(#([^)]+)\)$", re.MULTILINE)
+    first_links = set(commit_link.findall(first_half.split("####", 1)[0]))
+    second_links = set(commit_link.findall(second_half.split("####", 1)[0]))
+    assert len(first_links) == len(second_links) == 3
+    assert not first_links & second_links

@@ -62,7 +62,8 @@ class CommitAnchors:
     """Unique anchor ids for commits: the short id, lengthened where two short ids collide.
 
     Short ids rarely collide, so only the colliding commits are kept in a
-    dict; every other commit's anchor is its short id.
+    dict; every other commit's anchor is its short id. A commit listed under
+    two repositories (two clones of one project) gets an anchor in each.
     """
 
     def __init__(self, repositories: list[RepositoryAnalysis]) -> None:
@@ -72,8 +73,7 @@ class CommitAnchors:
         taken = {slug for slug in (github_slug(analysis.repository.name) for analysis in repositories)
                  if _HEX_ID.fullmatch(slug)}
 
-        # The short ids used more than once, or taken by a heading. The same
-        # commit in two repositories counts too, and gets one anchor below.
+        # The short ids used more than once, or taken by a heading.
         seen: set[str] = set()
         colliding: set[str] = set()
         for analysis in repositories:
@@ -89,12 +89,13 @@ class CommitAnchors:
         del seen
 
         # Those are lengthened in document order until each is unique.
-        self._lengthened: dict[str, str] = {}
+        self._lengthened: dict[tuple[int, str], str] = {}
+        """(Position of the repository in the report, commit id) to the anchor."""
         used: set[str] = set(taken)
-        for analysis in repositories if colliding else ():
+        for position, analysis in enumerate(repositories if colliding else ()):
             for head in analysis.commits.heads():
                 sha = head.sha
-                if sha[:7] not in colliding or sha in self._lengthened:
+                if sha[:7] not in colliding:
                     continue
                 length = 7
                 while sha[:length] in used and length < len(sha):
@@ -103,10 +104,11 @@ class CommitAnchors:
                 if anchor in used:
                     anchor = f"{anchor}-{len(used)}"
                 used.add(anchor)
-                self._lengthened[sha] = anchor
+                self._lengthened[position, sha] = anchor
 
-    def __getitem__(self, sha: str) -> str:
-        return self._lengthened.get(sha, sha[:7])
+    def get(self, position: int, sha: str) -> str:
+        """Return the anchor of commit `sha` under the repository at `position` in the report."""
+        return self._lengthened.get((position, sha), sha[:7])
 
 
 class _LineWriter:
@@ -168,8 +170,8 @@ def write_markdown(report: Report, stream: TextIO) -> None:
     out.line(_model_line(report))
     out.line("")
 
-    for analysis in report.repositories:
-        _write_repository(out, report, analysis, slugger, anchors)
+    for position, analysis in enumerate(report.repositories):
+        _write_repository(out, report, position, slugger, anchors)
     out.close()
 
 
@@ -198,8 +200,9 @@ def _model_line(report: Report) -> str:
 
 
 def _write_repository(
-    out: _LineWriter, report: Report, analysis: RepositoryAnalysis, slugger: Slugger, anchors: CommitAnchors
+    out: _LineWriter, report: Report, position: int, slugger: Slugger, anchors: CommitAnchors
 ) -> None:
+    analysis = report.repositories[position]
     name = analysis.repository.name
     out.lines([f"## {escape_inline(name)}", ""])
     repository_slug = slugger.slug(name)
@@ -256,14 +259,14 @@ def _write_repository(
         out.line(f"  - [{level_heading(level, counts[level])}](#{group_slugs[level]})")
         for head in commits.heads(level):
             text = escape_inline(toc_subject(head.subject))
-            out.line(f"    - [{text}](#{anchors[head.sha]})")
+            out.line(f"    - [{text}](#{anchors.get(position, head.sha)})")
     out.line("")
 
     for level in levels:
         out.line(f"#### {level_heading(level, counts[level])}")
         out.line("")
         for item in commits.at_level(level):
-            out.lines(_render_commit(analysis, item, anchors[item.commit.sha]))
+            out.lines(_render_commit(analysis, item, anchors.get(position, item.commit.sha)))
             out.line("---")
             out.line("")
 
