@@ -70,10 +70,10 @@ class CommitAnchors:
         # Heading ids that look like commit ids: a subject or repository name
         # such as `995da32` gets that id from GitHub, and an anchor with the
         # same id would send its table of contents link to the heading.
-        taken = {slug for slug in (github_slug(analysis.repository.name) for analysis in repositories)
+        hex_headings = {slug for slug in (github_slug(analysis.repository.name) for analysis in repositories)
                  if _HEX_ID.fullmatch(slug)}
 
-        # The short ids used more than once, or taken by a heading.
+        # The short ids used more than once, or hex_headings by a heading.
         seen: set[str] = set()
         colliding: set[str] = set()
         for analysis in repositories:
@@ -84,14 +84,14 @@ class CommitAnchors:
                 seen.add(short)
                 slug = github_slug(single_line(head.subject))
                 if _HEX_ID.fullmatch(slug):
-                    taken.add(slug)
-        colliding.update(short for short in seen if short in taken)
+                    hex_headings.add(slug)
+        colliding.update(short for short in seen if short in hex_headings)
         del seen
 
         # Those are lengthened in document order until each is unique.
         self._lengthened: dict[tuple[int, str], str] = {}
         """(Position of the repository in the report, commit id) to the anchor."""
-        used: set[str] = set(taken)
+        used: set[str] = set(hex_headings)
         for position, analysis in enumerate(repositories if colliding else ()):
             for head in analysis.commits.heads():
                 sha = head.sha
