@@ -70,10 +70,10 @@ class CommitAnchors:
         # Heading ids that look like commit ids: a subject or repository name
         # such as `995da32` gets that id from GitHub, and an anchor with the
         # same id would send its table of contents link to the heading.
-        hex_headings = {slug for slug in (github_slug(analysis.repository.name) for analysis in repositories)
-                 if _HEX_ID.fullmatch(slug)}
+        names = (github_slug(analysis.repository.name) for analysis in repositories)
+        hex_headings = {slug for slug in names if _HEX_ID.fullmatch(slug)}
 
-        # The short ids used more than once, or hex_headings by a heading.
+        # The short ids used more than once, or taken by a hex heading id.
         seen: set[str] = set()
         colliding: set[str] = set()
         for analysis in repositories:
