@@ -428,3 +428,36 @@ def test_review_fail_on_high(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) ->
     assert lenient == 0
     assert strict == 1
     assert "--fail-on" in err_buffer.getvalue()
+
+
+def test_secret_counts_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    repos = make_push_repos(tmp_path)
+    for key, value in repos.env.items():
+        monkeypatch.setenv(key, value)
+    plant_secret(repos)
+    repos.commit("config/other.env", f"KEY={GITHUB_TOKEN}\n", "chore: add other settings")
+    out, _ = capture()
+    err, err_buffer = capture()
+
+    status = review_range(repos.work, "origin/main..HEAD", ReviewOptions(), out, err)
+
+    assert status == 1
+    assert "发现 2 个阻止推送的问题" in err_buffer.getvalue()
+
+
+def test_repository_rule_blocks(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    repos = make_push_repos(tmp_path)
+    for key, value in repos.env.items():
+        monkeypatch.setenv(key, value)
+    rules = repos.work / ".analyzer" / "rules.toml"
+    rules.parent.mkdir()
+    rules.write_text('[rule.do_not_push]\npoints = 0\nreason = "提交信息要求不要推送"\nkeywords = ["DO-NOT-PUSH"]\nblock = true\n',
+                     encoding="utf-8")
+    repos.commit("docs/notes.md", "# notes\n", "docs: notes DO-NOT-PUSH")
+    out, _ = capture()
+    err, err_buffer = capture()
+
+    status = review_range(repos.work, "origin/main..HEAD", ReviewOptions(), out, err)
+
+    assert status == 1
+    assert "do_not_push" in err_buffer.getvalue() or "提交信息要求不要推送" in err_buffer.getvalue()
