@@ -26,15 +26,17 @@ def atomic_output(path: Path) -> Iterator[TextIO]:
     as /dev/stdout) is written directly, because renaming over it would
     replace it.
     """
-    target = Path(os.path.realpath(path))
-    if target.exists() and not target.is_file():
+    # Tested on `path` itself: /dev/stdout resolves to a `pipe:[...]` name
+    # that cannot be opened, while the link opens the pipe.
+    if path.exists() and not path.is_file():
         try:
-            with open(target, "w", encoding="utf-8", newline="\n") as stream:
+            with open(path, "w", encoding="utf-8", newline="\n") as stream:
                 yield stream
         except OSError as error:
             raise AnalyzerError("output.unwritable", path=path, reason=error.strerror or error) from None
         return
 
+    target = Path(os.path.realpath(path))
     folder = target.parent
     try:
         handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)

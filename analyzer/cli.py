@@ -268,6 +268,9 @@ def print_counts(analysis: RepositoryAnalysis) -> None:
 
 def check_writable(path: Path) -> None:
     """Fail before any work when the output file could not be written (a usage error, exit 2)."""
+    if path.exists() and not path.is_file() and not path.is_dir():
+        # A pipe or a device (/dev/stdout) is written directly.
+        return
     target = Path(os.path.realpath(path))
     folder = target.parent
     if target.is_dir():

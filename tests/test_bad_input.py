@@ -176,3 +176,10 @@ def test_repository_of_another_user(day_repo: GitRepo, tmp_path: Path) -> None:
     env = {"HOME": str(home), "XDG_CONFIG_HOME": str(home)}
     check_failure(run_cli("report", "--repo", str(day_repo.path), *NO_MODEL, env=env), 1, "safe.directory")
     check_failure(run_cli("report", "--repo", str(day_repo.path), *NO_MODEL, "--lang", "en", env=env), 1, "another user")
+
+
+def test_output_to_dev_stdout_pipe(day_repo: GitRepo) -> None:
+    result = run_cli("report", "--repo", str(day_repo.path), *NO_MODEL, "--date", "2026-01-10", "-q", "-o", "/dev/stdout")
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("# 每日更新报告")
