@@ -61,12 +61,6 @@ def atomic_output(path: Path) -> Iterator[TextIO]:
         raise
 
 
-def write_atomic(path: Path, text: str) -> None:
-    """Replace `path` with `text` in one step (see `atomic_output`)."""
-    with atomic_output(path) as stream:
-        stream.write(text)
-
-
 def _umask() -> int:
     current = os.umask(0)
     os.umask(current)

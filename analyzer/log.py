@@ -277,7 +277,7 @@ def parse_record(
         body=body,
     )
 
-    files, patch_start = _parse_file_records(record, rest_start)
+    files, patch_start = parse_file_records(record, rest_start)
     attach_patches(files, record, patch_start, text_budget)
     commit.files = files
 
@@ -298,14 +298,11 @@ def split_message(message: str) -> tuple[str, str]:
     return subject, body.strip()
 
 
-def parse_file_records(data: bytes) -> tuple[list[FileChange], bytes]:
-    """Parse the -z `--raw` records (and `--numstat` ones, if any); return the files and the patch bytes after them."""
-    files, patch_start = _parse_file_records(data, 0)
-    return files, data[patch_start:]
+def parse_file_records(data: bytes, start: int = 0) -> tuple[list[FileChange], int]:
+    """Parse the -z `--raw` records (and `--numstat` ones, if any) of `data` from `start`.
 
-
-def _parse_file_records(data: bytes, start: int) -> tuple[list[FileChange], int]:
-    """Parse the file records of `data` from `start`; return the files and where the patch begins."""
+    Return the files and the offset where the patch after them begins.
+    """
     files: list[FileChange] = []
     # Keyed by the raw path bytes: two paths that are not UTF-8 can decode to
     # the same text, but git counts their lines apart.
@@ -381,11 +378,6 @@ def _parse_file_records(data: bytes, start: int) -> tuple[list[FileChange], int]
 
 def _decode_path(raw: bytes) -> str:
     return raw.decode("utf-8", "replace")
-
-
-def split_patch(patch: bytes) -> list[bytes]:
-    """Cut a commit's patch into per-file blocks, each starting at a `diff --git` line."""
-    return [patch[start:end] for start, end in block_spans(patch, 0)]
 
 
 def block_spans(data: bytes, start: int) -> list[tuple[int, int]]:

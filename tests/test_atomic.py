@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from analyzer.atomic import atomic_output, write_atomic
+from analyzer.atomic import atomic_output
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -44,12 +44,13 @@ def test_atomic_output_keeps_previous_on_error(tmp_path: Path, error: BaseExcept
     assert [path.name for path in tmp_path.iterdir()] == ["report.md"]
 
 
-def test_write_atomic_keeps_file_mode(tmp_path: Path) -> None:
+def test_atomic_output_keeps_file_mode(tmp_path: Path) -> None:
     target = tmp_path / "report.md"
     target.write_text("previous", encoding="utf-8")
     os.chmod(target, 0o640)
 
-    write_atomic(target, "new\n")
+    with atomic_output(target) as stream:
+        stream.write("new\n")
 
     assert target.read_text(encoding="utf-8") == "new\n"
     assert target.stat().st_mode & 0o777 == 0o640
@@ -61,7 +62,8 @@ def test_atomic_output_follows_symlink(tmp_path: Path) -> None:
     link = tmp_path / "link.md"
     link.symlink_to(target)
 
-    write_atomic(link, "new\n")
+    with atomic_output(link) as stream:
+        stream.write("new\n")
 
     assert link.is_symlink()
     assert target.read_text(encoding="utf-8") == "new\n"
@@ -75,7 +77,8 @@ def test_atomic_output_writes_into_fifo(tmp_path: Path) -> None:
     reader = threading.Thread(target=lambda: received.append(fifo.read_text(encoding="utf-8")))
     reader.start()
 
-    write_atomic(fifo, "through the pipe\n")
+    with atomic_output(fifo) as stream:
+        stream.write("through the pipe\n")
     reader.join(timeout=10)
 
     assert received == ["through the pipe\n"]

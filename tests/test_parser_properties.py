@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from analyzer.log import extract_lines, parse_file_records, parse_record, read_commits, split_message, split_patch
+from analyzer.log import block_spans, extract_lines, parse_file_records, parse_record, read_commits, split_message
 from analyzer.repo import open_repository
 from analyzer.window import Selection
 from tests.gitrepo import GitRepo
@@ -53,9 +53,10 @@ def patch_blocks(draw: st.DrawFn) -> list[str]:
 
 
 @given(patch_blocks())
-def test_split_patch_round_trip(blocks: list[str]) -> None:
+def test_block_spans_round_trip(blocks: list[str]) -> None:
     encoded = [block.encode("utf-8") for block in blocks]
-    assert split_patch(b"".join(encoded)) == encoded
+    patch = b"".join(encoded)
+    assert [patch[start:end] for start, end in block_spans(patch, 0)] == encoded
 
 
 @given(st.lists(st.tuples(st.sampled_from(" +-"), line_text), min_size=1, max_size=12))
@@ -109,7 +110,9 @@ def records_bytes(entries: list[dict]) -> bytes:
 
 @given(file_records(), st.sampled_from([b"", b"\x00diff --git a/x b/x\n+y\n"]))
 def test_parse_file_records_round_trip(entries: list[dict], patch: bytes) -> None:
-    files, rest = parse_file_records(records_bytes(entries) + patch)
+    data = records_bytes(entries) + patch
+    files, patch_start = parse_file_records(data)
+    rest = data[patch_start:]
 
     assert rest == patch.lstrip(b"\x00")
     assert [change.path for change in files] == [entry["path"].decode("utf-8", "replace") for entry in entries]
