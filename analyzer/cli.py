@@ -18,7 +18,7 @@ import typer
 
 from analyzer import i18n
 from analyzer.atomic import atomic_output
-from analyzer.console import stderr, stdout
+from analyzer.console import stderr, stdout, writing_stdout
 from analyzer.errors import EXIT_RUNTIME, EXIT_USAGE, AnalyzerError, UsageError
 from analyzer.pipeline import RepositoryAnalysis, analyze_repository
 from analyzer.rating import Importance
@@ -286,23 +286,18 @@ def check_writable(path: Path) -> None:
 def emit(document: Report, write_report: Callable[[Report, TextIO], None], output: Path | None, quiet: bool) -> None:
     """Write the report to `output` atomically, or to stdout, as it is rendered."""
     if output is None:
-        if sys.stdout is None:
-            raise AnalyzerError("output.stdout_failed", reason=text("标准输出已关闭", "standard output is closed"))
-        # Reports are written as UTF-8 bytes, so Chinese text encodes under any locale.
-        stream = io.TextIOWrapper(sys.stdout.buffer, encoding="utf-8", newline="\n")
-        try:
-            write_report(document, stream)
-            stream.flush()
-        except BrokenPipeError:
-            raise
-        except OSError as error:
-            raise AnalyzerError("output.stdout_failed", reason=error.strerror or error) from None
-        finally:
+        with writing_stdout():
+            # Reports are written as UTF-8 bytes, so Chinese text encodes under any locale.
+            stream = io.TextIOWrapper(sys.stdout.buffer, encoding="utf-8", newline="\n")
             try:
-                stream.detach()
-            except OSError:
-                # Flushing the rest failed as the write did; that error is the one reported.
-                pass
+                write_report(document, stream)
+                stream.flush()
+            finally:
+                try:
+                    stream.detach()
+                except OSError:
+                    # Flushing the rest failed as the write did, and that error is the one reported.
+                    pass
         return
     with atomic_output(output) as stream:
         write_report(document, stream)
@@ -329,7 +324,8 @@ def explain(
     setup(lang, debug)
     repository = open_repository(repo)
     rules = load_rules(repository.path, rules_file)
-    explain_commit(repository, rev, rules)
+    with writing_stdout():
+        explain_commit(repository, rev, rules)
 
 
 # The pre-push review and its hook live in their own module.

@@ -66,7 +66,8 @@ def review_command(
     """审查将要推送的提交 / review the commits a push would send."""
     setup(lang, debug)
     options = ReviewOptions(fail_on=fail_on, with_model=with_model, model_timeout=model_timeout, output=output)
-    status = review_range(repo, range_text, options, console.stdout, console.stderr)
+    with console.writing_stdout():
+        status = review_range(repo, range_text, options, console.stdout, console.stderr)
     raise typer.Exit(status)
 
 

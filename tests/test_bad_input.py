@@ -183,3 +183,17 @@ def test_output_to_dev_stdout_pipe(day_repo: GitRepo) -> None:
 
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith("# 每日更新报告")
+
+
+@pytest.mark.parametrize("command", [("explain", "HEAD"), ("review", "HEAD~1..HEAD")])
+def test_full_stdout_other_commands(day_repo: GitRepo, command: tuple[str, str]) -> None:
+    with open("/dev/full", "w") as full:
+        result = subprocess.run(
+            [sys.executable, "-m", "analyzer", *command, "--repo", str(day_repo.path)],
+            cwd=PROJECT_ROOT, stdout=full, stderr=subprocess.PIPE, text=True,
+            env={**os.environ, "PYTHONPATH": str(PROJECT_ROOT)},
+        )
+
+    assert result.returncode == 1
+    assert "无法写入标准输出" in result.stderr
+    assert "内部错误" not in result.stderr

@@ -28,7 +28,7 @@ def read_head(repo: GitRepo):
     return next(iter(read_commits(open_repository(repo.path), Selection(revisions=("HEAD",), timezone=UTC))))
 
 
-def test_split_patch_keeps_unicode_line_breaks(repo: GitRepo) -> None:
+def test_patch_keeps_unicode_line_breaks(repo: GitRepo) -> None:
     repo.write("f.txt", "a\n")
     repo.write("g.txt", "x\n")
     repo.commit("root")
