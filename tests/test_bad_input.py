@@ -187,6 +187,8 @@ def test_output_to_dev_stdout_pipe(day_repo: GitRepo) -> None:
 
 @pytest.mark.parametrize("command", [("explain", "HEAD"), ("review", "HEAD~1..HEAD")])
 def test_full_stdout_other_commands(day_repo: GitRepo, command: tuple[str, str]) -> None:
+    day_repo.write("src/app.py", "print('hello')\n")
+    day_repo.commit("fix: second", when="2026-01-10T09:00:00+00:00")
     with open("/dev/full", "w") as full:
         result = subprocess.run(
             [sys.executable, "-m", "analyzer", *command, "--repo", str(day_repo.path)],
