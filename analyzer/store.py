@@ -8,9 +8,9 @@ read the commits back in the order they need: all of them in git log order,
 one level at a time, or only the small `CommitHead` records for tables and
 tables of contents.
 
-The temporary files have no name on POSIX systems (`tempfile.TemporaryFile`
-unlinks them at once), so nothing is left behind, even when the process is
-killed.
+The temporary files have no name on Linux: `tempfile.TemporaryFile` opens
+them with O_TMPFILE, or unlinks them right after creating them. So nothing
+is left behind, even when the process is killed.
 """
 
 from __future__ import annotations

@@ -202,7 +202,7 @@ def test_category_cache_agrees_uncached() -> None:
     paths = [normalise_path(str(path.relative_to(ROOT))) for path in ROOT.rglob("*") if ".git" not in path.parts]
     paths += [".github/workflows/ci.yml", ".github/ISSUE_TEMPLATE/bug.md", "docs/requirements.txt", "Dockerfile"]
     groups = [paths[start:start + 3] for start in range(0, len(paths), 3)] + [[path] for path in paths]
-    # Each group runs twice, so the second answer comes from the cache.
+    # Each group runs twice, so the second result comes from the cache.
     for _ in range(2):
         for category in rules.categories.values():
             for group in groups:

@@ -74,18 +74,18 @@ def test_store_levels_and_heads(analyzed: list[AnalyzedCommit]) -> None:
     assert [head.committer_time for head in heads] == [item.commit.committer_time for item in analyzed]
 
 
-def test_store_kept_commits_are_the_same_objects(analyzed: list[AnalyzedCommit]) -> None:
+def test_store_keeps_same_objects(analyzed: list[AnalyzedCommit]) -> None:
     store = CommitStore()
     for number, item in enumerate(analyzed):
         store.append(item, keep=number % 2 == 0)
 
-    kept = store.kept()
-    assert kept == analyzed[::2]
-    assert all(a is b for a, b in zip(kept, analyzed[::2]))
+    in_memory = store.kept()
+    assert in_memory == analyzed[::2]
+    assert all(a is b for a, b in zip(in_memory, analyzed[::2]))
 
-    # A change to a kept commit shows when the store is read; a change to a
+    # A change to a commit held in memory shows when the store is read; a change to a
     # copy read back from disk does not.
-    kept[0].sections.summary = "rewritten"
+    in_memory[0].sections.summary = "rewritten"
     next(item for item in store if item.commit.sha == analyzed[1].commit.sha).sections.summary = "lost"
     read = {item.commit.sha: item.sections.summary for item in store}
     assert read[analyzed[0].commit.sha] == "rewritten"
